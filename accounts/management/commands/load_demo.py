@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from accounts.demo import load_units_and_users
+
+
+class Command(BaseCommand):
+    help = "Load the demo city (idempotent) and print its users with their password."
+
+    def handle(self, *args, **options):
+        rows = load_units_and_users(password=settings.DEMO_PASSWORD)
+        self.stdout.write(self.style.SUCCESS("Demo city loaded. Users (one per role):"))
+        width = max(len(r[0]) for r in rows)
+        self.stdout.write(f"{'username'.ljust(width)}  password            role / unit")
+        for username, password, role, unit in rows:
+            self.stdout.write(f"{username.ljust(width)}  {password.ljust(18)}  {role} / {unit}")

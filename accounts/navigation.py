@@ -1,0 +1,41 @@
+"""The navigation: each item names the action that decides who sees it."""
+
+from typing import NamedTuple
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import can
+
+
+class NavItem(NamedTuple):
+    label: str
+    url_name: str
+    action: str | None  # None: every signed-in user
+
+
+_items: list[NavItem] = []
+
+
+def register(label, url_name, action=None):
+    _items.append(NavItem(label, url_name, action))
+
+
+def items_for(user, current_path=""):
+    shown = []
+    for item in _items:
+        if item.action is None or can(user, item.action):
+            url = reverse(item.url_name)
+            active = current_path == url if url == "/" else current_path.startswith(url)
+            shown.append({"label": item.label, "url": url, "active": active})
+    return shown
+
+
+register(_("Home"), "home")
+register(_("Users"), "accounts:user_list", "users.manage")
+register(_("Units"), "accounts:unit_list", "units.manage")
+register(_("Security"), "accounts:security", "security.view")
+register(_("Administration"), "admin:index", "admin.access")
+register(_("Audit trail"), "audit:entry_list", "audit.view")
+register(_("Oversight portal"), "oversight:portal", "oversight.view")
+register(_("Task runs"), "task_run_list", "taskruns.view")

@@ -1,0 +1,111 @@
+"""Each demo user sees only its own navigation and home; everything else is a 403, never a 500."""
+
+import pytest
+from django.urls import get_resolver
+
+EXPECTED = {
+    # username: (where home lands, navigation labels in English)
+    "centre": ("/", {"Home", "Oversight portal", "Task runs"}),
+    "fagai": ("/", {"Home"}),
+    "town_a": ("/", {"Home"}),
+    "platform": ("/", {"Home"}),
+    "evaluator": ("/", {"Home"}),
+    "leader": ("/", {"Home", "Oversight portal"}),
+    "deputy": ("/oversight/", {"Home", "Oversight portal"}),
+    "sysadmin": ("/accounts/users/", {"Home", "Users", "Units", "Administration", "Task runs"}),
+    "secadmin": ("/accounts/security/", {"Home", "Security"}),
+    "auditor": ("/audit/", {"Home", "Audit trail"}),
+}
+HOME_TESTID = {
+    "centre": "work-queue", "fagai": "data-tasks", "town_a": "our-projects", "platform": "our-projects",
+    "evaluator": "assignments", "leader": "dashboard",
+}
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED))
+def test_home_and_navigation_per_role(client_for, username):
+    client = client_for(username)
+    client.cookies["django_language"] = "en"
+    response = client.get("/", follow=True)
+    assert response.status_code == 200
+    landed, nav = EXPECTED[username]
+    assert response.request["PATH_INFO"] == landed
+    assert {str(item["label"]) for item in response.context["nav_items"]} == nav
+    if username in HOME_TESTID:
+        assert f'data-testid="{HOME_TESTID[username]}"' in response.content.decode()
+
+
+# Every page and endpoint, with who may GET it. A new URL must be added here.
+PAGES = {
+    "/": None,
+    "/accounts/users/": {"sysadmin"},
+    "/accounts/users/new/": {"sysadmin"},
+    "/accounts/users/{town_a}/": {"sysadmin"},
+    "/accounts/units/": {"sysadmin"},
+    "/accounts/units/new/": {"sysadmin"},
+    "/accounts/units/{unit}/": {"sysadmin"},
+    "/accounts/security/": {"secadmin"},
+    "/audit/": {"auditor"},
+    "/audit/{entry}/": {"auditor"},
+    "/tasks/": {"sysadmin", "centre"},
+    "/oversight/": {"deputy", "leader", "centre"},
+    "/admin/": {"sysadmin"},
+    "/api/v1/users/": {"sysadmin"},
+    "/api/v1/users/{town_a}/": {"sysadmin", "secadmin"},
+    "/api/v1/audit/entries/": {"auditor"},
+    "/api/v1/me/": None,
+    "/api/v1/units/": None,
+}
+ROLES = sorted(EXPECTED)
+
+
+def test_the_page_table_covers_every_url():
+    routes = set()
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if hasattr(p, "url_patterns"):
+                if str(p.pattern) != "admin/":
+                    walk(p.url_patterns, prefix + str(p.pattern))
+            else:
+                routes.add(prefix + str(p.pattern))
+
+    walk(get_resolver().url_patterns)
+    unguarded = {"login/", "logout/", "i18n/setlang/", "healthz", "api/v1/auth/token/", "api/schema/", "api/docs/"}
+    table = {url.lstrip("/").replace("{town_a}", "<int:pk>").replace("{unit}", "<int:pk>").replace("{entry}", "<int:pk>") for url in PAGES}
+    missing = routes - unguarded - table - {"accounts/security/unlock/"}
+    assert not missing, f"Add these URLs to PAGES with who may see them: {sorted(missing)}"
+
+
+def _url(template, city):
+    from accounts.models import Unit
+    from audit.models import AuditEntry
+
+    return template.format(
+        town_a=city["town_a"].pk, unit=Unit.objects.get(code="zhouxiang").pk, entry=AuditEntry.objects.first().pk
+    )
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_pages_outside_the_role_are_403_never_500(city, client_for, api_for, username):
+    client = client_for(username)
+    api = api_for(username)
+    for template, allowed in PAGES.items():
+        url = _url(template, city)
+        response = (api if url.startswith("/api/") else client).get(url, follow=url == "/")
+        if allowed is None or username in allowed:
+            assert response.status_code == 200, (url, response.status_code)
+        elif url == "/admin/":
+            assert response.status_code == 302, (url, response.status_code)
+        else:
+            assert response.status_code == 403, (url, response.status_code)
+            if url.startswith("/api/"):
+                assert response.json()["detail"]
+            else:
+                assert 'data-testid="reason"' in response.content.decode()
+
+
+def test_admin_refuses_non_sysadmin_by_redirect_to_its_login(client_for):
+    response = client_for("centre").get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

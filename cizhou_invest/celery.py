@@ -1,0 +1,19 @@
+"""The Celery app. The beat schedule is declared here and nowhere else."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cizhou_invest.settings.dev")
+
+app = Celery("cizhou_invest")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "purge-expired-lockouts": {
+        "task": "accounts.tasks.purge_expired_lockouts",
+        "schedule": crontab(minute="*/10"),
+    },
+}

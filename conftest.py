@@ -1,0 +1,48 @@
+"""Fixtures shared by every app's tests: the demo city's named users, one per role."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from rest_framework.test import APIClient
+
+from accounts.demo import load_units_and_users
+from accounts.models import User
+
+PASSWORD = settings.DEMO_PASSWORD
+ROLE_USERS = [
+    "centre", "fagai", "town_a", "town_b", "platform", "evaluator", "leader", "deputy",
+    "sysadmin", "secadmin", "auditor",
+]
+
+
+@pytest.fixture
+def city(db):
+    """The demo units and users; returns {username: User}."""
+    load_units_and_users(password=PASSWORD)
+    return {u.username: u for u in User.objects.select_related("unit")}
+
+
+@pytest.fixture
+def client_for(city):
+    """A logged-in test client for a named demo user."""
+
+    def make(username, *, enforce_csrf=False):
+        client = Client(enforce_csrf_checks=enforce_csrf)
+        client.force_login(city[username])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_for(city):
+    """An API client authenticated by token for a named demo user."""
+    from rest_framework.authtoken.models import Token
+
+    def make(username):
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=city[username])
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make

@@ -10,8 +10,17 @@ from accounts.models import User
 
 PASSWORD = settings.DEMO_PASSWORD
 ROLE_USERS = [
-    "centre", "fagai", "town_a", "town_b", "platform", "evaluator", "leader", "deputy",
-    "sysadmin", "secadmin", "auditor",
+    "centre",
+    "fagai",
+    "town_a",
+    "town_b",
+    "platform",
+    "evaluator",
+    "leader",
+    "deputy",
+    "sysadmin",
+    "secadmin",
+    "auditor",
 ]
 
 

@@ -51,8 +51,9 @@ class TokenApi(APIView):
                 status_code=status.HTTP_400_BAD_REQUEST,
             )
         token, _created = Token.objects.get_or_create(user=user)
-        audit_record(kind=AuditEntry.Kind.ACCESS, action=AuditEntry.Action.TOKEN, actor=user, obj=user,
-                     request=request._request)
+        audit_record(
+            kind=AuditEntry.Kind.ACCESS, action=AuditEntry.Action.TOKEN, actor=user, obj=user, request=request._request
+        )
         return Response({"token": token.key})
 
 

@@ -55,7 +55,9 @@ USERS = [
 def load_units_and_users(*, password):
     units = {}
     for code, name, kind, bureau in UNITS:
-        units[code], _ = Unit.objects.update_or_create(code=code, defaults={"name": name, "kind": kind, "bureau": bureau})
+        units[code], _ = Unit.objects.update_or_create(
+            code=code, defaults={"name": name, "kind": kind, "bureau": bureau}
+        )
     groups = {role: Group.objects.get_or_create(name=role)[0] for role in Role.values}
     rows = []
     for username, full_name, unit_code, role in USERS:

@@ -44,7 +44,8 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(kind="bureau") & ~models.Q(bureau="")) | (~models.Q(kind="bureau") & models.Q(bureau="")),
+                condition=(models.Q(kind="bureau") & ~models.Q(bureau=""))
+                | (~models.Q(kind="bureau") & models.Q(bureau="")),
                 name="unit_bureau_iff_kind_bureau",
                 violation_error_message=_("A bureau must say which bureau it is; other units must not."),
             ),

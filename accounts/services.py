@@ -78,7 +78,9 @@ def user_update(*, actor, user, **fields):
     allowed = {"unit", "full_name", "email", "phone", "is_active"}
     refused = set(fields) - allowed
     if refused:
-        raise ApplicationError(_("These fields cannot be changed here."), errors={f: [_("Not editable.")] for f in refused})
+        raise ApplicationError(
+            _("These fields cannot be changed here."), errors={f: [_("Not editable.")] for f in refused}
+        )
     for name, value in fields.items():
         setattr(user, name, value)
     _validated(user)

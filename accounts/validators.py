@@ -35,7 +35,8 @@ class PolicyPasswordValidator:
             errors.append(
                 ValidationError(
                     _(
-                        "The password must mix at least %(n)d of: lower-case letters, upper-case letters, digits, symbols."
+                        "The password must mix at least %(n)d of: "
+                        "lower-case letters, upper-case letters, digits, symbols."
                     )
                     % {"n": policy.min_classes},
                     code="password_too_simple",
@@ -47,5 +48,6 @@ class PolicyPasswordValidator:
     def get_help_text(self):
         policy = self._policy()
         return _(
-            "At least %(len)d characters, mixing at least %(n)d of: lower-case letters, upper-case letters, digits, symbols."
+            "At least %(len)d characters, mixing at least %(n)d of: "
+            "lower-case letters, upper-case letters, digits, symbols."
         ) % {"len": policy.min_length, "n": policy.min_classes}

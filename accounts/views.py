@@ -115,7 +115,11 @@ def user_edit(request, pk):
     }
     form = UserEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        changes = {k: v for k, v in form.cleaned_data.items() if v != initial[k] and not (k == "roles" and set(v) == set(initial[k]))}
+        changes = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if v != initial[k] and not (k == "roles" and set(v) == set(initial[k]))
+        }
         try:
             services.user_update(actor=request.user, user=target, **changes)
         except ApplicationError as exc:
@@ -142,8 +146,9 @@ def unit_edit(request, pk=None):
         data = form.cleaned_data
         try:
             if unit is None:
-                unit = services.unit_create(actor=request.user, code=data["code"], name=data["name"],
-                                            kind=data["kind"], bureau=data["bureau"])
+                unit = services.unit_create(
+                    actor=request.user, code=data["code"], name=data["name"], kind=data["kind"], bureau=data["bureau"]
+                )
             else:
                 services.unit_update(actor=request.user, unit=unit, **data)
         except ApplicationError as exc:

@@ -11,8 +11,19 @@ class AuditEntryListApi(ListAPIView):
     class OutputSerializer(serializers.ModelSerializer):
         class Meta:
             model = AuditEntry
-            fields = ["id", "created_at", "kind", "action", "actor_id", "actor_username", "model_label",
-                      "object_id", "object_repr", "changes", "ip_address"]
+            fields = [
+                "id",
+                "created_at",
+                "kind",
+                "action",
+                "actor_id",
+                "actor_username",
+                "model_label",
+                "object_id",
+                "object_repr",
+                "changes",
+                "ip_address",
+            ]
             ref_name = "AuditEntry"
 
     serializer_class = OutputSerializer

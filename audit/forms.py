@@ -8,8 +8,9 @@ class AuditFilterForm(forms.Form):
     user = forms.CharField(label=_("User"), required=False)
     model = forms.ChoiceField(label=_("Model"), required=False)
     object_id = forms.CharField(label=_("Object id"), required=False)
-    action = forms.ChoiceField(label=_("Action"), required=False,
-                               choices=[("", _("All actions"))] + list(AuditEntry.Action.choices))
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All actions"))] + list(AuditEntry.Action.choices)
+    )
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -25,7 +25,9 @@ def on_login(sender, request, user, **kwargs):
 @receiver(user_logged_out)
 def on_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit_record(kind=AuditEntry.Kind.ACCESS, action=AuditEntry.Action.LOGOUT, actor=user, obj=user, request=request)
+        audit_record(
+            kind=AuditEntry.Kind.ACCESS, action=AuditEntry.Action.LOGOUT, actor=user, obj=user, request=request
+        )
 
 
 @receiver(user_login_failed)

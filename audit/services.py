@@ -32,8 +32,19 @@ def _show(field, value):
     return str(value)
 
 
-def audit_record(*, kind, action, actor=None, username="", obj=None, model_label="", object_id="",
-                 object_repr="", changes=(), request=None):
+def audit_record(
+    *,
+    kind,
+    action,
+    actor=None,
+    username="",
+    obj=None,
+    model_label="",
+    object_id="",
+    object_repr="",
+    changes=(),
+    request=None,
+):
     request = request or current_request()
     actor = actor or _user_of(request)
     if obj is not None:

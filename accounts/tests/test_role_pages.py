@@ -17,8 +17,12 @@ EXPECTED = {
     "auditor": ("/audit/", {"Home", "Audit trail"}),
 }
 HOME_TESTID = {
-    "centre": "work-queue", "fagai": "data-tasks", "town_a": "our-projects", "platform": "our-projects",
-    "evaluator": "assignments", "leader": "dashboard",
+    "centre": "work-queue",
+    "fagai": "data-tasks",
+    "town_a": "our-projects",
+    "platform": "our-projects",
+    "evaluator": "assignments",
+    "leader": "dashboard",
 }
 
 
@@ -72,7 +76,10 @@ def test_the_page_table_covers_every_url():
 
     walk(get_resolver().url_patterns)
     unguarded = {"login/", "logout/", "i18n/setlang/", "healthz", "api/v1/auth/token/", "api/schema/", "api/docs/"}
-    table = {url.lstrip("/").replace("{town_a}", "<int:pk>").replace("{unit}", "<int:pk>").replace("{entry}", "<int:pk>") for url in PAGES}
+    table = {
+        url.lstrip("/").replace("{town_a}", "<int:pk>").replace("{unit}", "<int:pk>").replace("{entry}", "<int:pk>")
+        for url in PAGES
+    }
     missing = routes - unguarded - table - {"accounts/security/unlock/"}
     assert not missing, f"Add these URLs to PAGES with who may see them: {sorted(missing)}"
 

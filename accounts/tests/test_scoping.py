@@ -27,9 +27,8 @@ def test_a_refusal_is_falsy_and_says_why(city):
 
 
 def test_require_raises_permission_denied_with_the_reason(city):
-    with pytest.raises(PermissionDenied, match="system administrator"):
-        with scoping_english():
-            scoping.require(city["town_a"], "users.manage")
+    with pytest.raises(PermissionDenied, match="system administrator"), scoping_english():
+        scoping.require(city["town_a"], "users.manage")
 
 
 def scoping_english():

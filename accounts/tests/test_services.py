@@ -9,8 +9,12 @@ from core.errors import ApplicationError
 
 def test_sysadmin_creates_a_user_with_roles(city):
     user = services.user_create(
-        actor=city["sysadmin"], username="newbie", password="Strong-pass-2026",
-        unit=Unit.objects.get(code="zhouxiang"), roles=[Role.LANDING], full_name="新人",
+        actor=city["sysadmin"],
+        username="newbie",
+        password="Strong-pass-2026",
+        unit=Unit.objects.get(code="zhouxiang"),
+        roles=[Role.LANDING],
+        full_name="新人",
     )
     assert user.check_password("Strong-pass-2026")
     assert User.objects.get(username="newbie").role_names == {Role.LANDING}
@@ -19,15 +23,22 @@ def test_sysadmin_creates_a_user_with_roles(city):
 @pytest.mark.parametrize("password, fragment", [("short1A!", "10"), ("alllowercaseletters", "3")])
 def test_a_weak_password_is_refused_on_the_password_field(city, password, fragment):
     with pytest.raises(ApplicationError) as exc:
-        services.user_create(actor=city["sysadmin"], username="weak", password=password,
-                             unit=Unit.objects.get(code="centre"), roles=[Role.CENTRE])
+        services.user_create(
+            actor=city["sysadmin"],
+            username="weak",
+            password=password,
+            unit=Unit.objects.get(code="centre"),
+            roles=[Role.CENTRE],
+        )
     assert fragment in " ".join(exc.value.errors["password"])
     assert not User.objects.filter(username="weak").exists()
 
 
 def test_administrator_roles_cannot_be_combined(city):
     with pytest.raises(ApplicationError) as exc:
-        services.user_update(actor=city["sysadmin"], user=city["secadmin"], roles=[Role.SECURITY_ADMIN, Role.AUDIT_ADMIN])
+        services.user_update(
+            actor=city["sysadmin"], user=city["secadmin"], roles=[Role.SECURITY_ADMIN, Role.AUDIT_ADMIN]
+        )
     assert "roles" in exc.value.errors
     with pytest.raises(ApplicationError):
         services.user_update(actor=city["sysadmin"], user=city["centre"], roles=[Role.CENTRE, Role.AUDIT_ADMIN])
@@ -62,5 +73,10 @@ def test_password_policy_floor_is_ten(city):
     policy = services.password_policy_update(actor=city["secadmin"], min_length=12, min_classes=4)
     assert policy.min_length == 12
     with pytest.raises(ApplicationError):
-        services.user_create(actor=city["sysadmin"], username="p", password="Abcdefgh123",
-                             unit=Unit.objects.get(code="centre"), roles=[Role.CENTRE])
+        services.user_create(
+            actor=city["sysadmin"],
+            username="p",
+            password="Abcdefgh123",
+            unit=Unit.objects.get(code="centre"),
+            roles=[Role.CENTRE],
+        )

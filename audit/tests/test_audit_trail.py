@@ -20,7 +20,14 @@ def _latest_for(obj):
 def test_a_form_change_is_audited_with_user_time_before_and_after(city, client_for):
     target = city["town_a"]
     client = client_for("sysadmin")
-    form = {"full_name": "周新名", "email": "", "phone": "", "unit": target.unit_id, "roles": [Role.LANDING], "is_active": "on"}
+    form = {
+        "full_name": "周新名",
+        "email": "",
+        "phone": "",
+        "unit": target.unit_id,
+        "roles": [Role.LANDING],
+        "is_active": "on",
+    }
     response = client.post(f"/accounts/users/{target.pk}/", form)
     assert response.status_code == 302
     entry = _latest_for(target)
@@ -65,8 +72,15 @@ def test_admin_role_changes_obey_the_service_rules(city, client_for):
     groups = [Group.objects.get(name=Role.SYSTEM_ADMIN).pk, Group.objects.get(name=Role.CENTRE).pk]
     response = client_for("sysadmin").post(
         f"/admin/accounts/user/{sysadmin.pk}/change/",
-        {"username": "sysadmin", "full_name": "", "email": "", "phone": "", "unit": sysadmin.unit_id,
-         "is_active": "on", "groups": groups},
+        {
+            "username": "sysadmin",
+            "full_name": "",
+            "email": "",
+            "phone": "",
+            "unit": sysadmin.unit_id,
+            "is_active": "on",
+            "groups": groups,
+        },
     )
     assert response.status_code == 200  # the form comes back with the error
     assert set(sysadmin.groups.values_list("name", flat=True)) == {Role.SYSTEM_ADMIN}
@@ -94,11 +108,16 @@ def test_logins_failures_and_logouts_are_recorded(city, client):
 def test_the_viewer_filters_by_user_model_object_and_date(city, client_for):
     target = city["town_a"]
     sysadmin = client_for("sysadmin")
-    sysadmin.post(f"/accounts/users/{target.pk}/", {"full_name": "甲", "unit": target.unit_id, "roles": [Role.LANDING], "is_active": "on"})
+    sysadmin.post(
+        f"/accounts/users/{target.pk}/",
+        {"full_name": "甲", "unit": target.unit_id, "roles": [Role.LANDING], "is_active": "on"},
+    )
     auditor = client_for("auditor")
     today = timezone.localdate().isoformat()
-    page = auditor.get("/audit/", {"user": "sysadmin", "model": "accounts.User", "object_id": target.pk,
-                                   "date_from": today, "date_to": today})
+    page = auditor.get(
+        "/audit/",
+        {"user": "sysadmin", "model": "accounts.User", "object_id": target.pk, "date_from": today, "date_to": today},
+    )
     assert page.status_code == 200
     entries = list(page.context["page"])
     assert entries and all(e.object_id == str(target.pk) and e.actor_username == "sysadmin" for e in entries)

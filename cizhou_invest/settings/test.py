@@ -9,3 +9,10 @@ from .base import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 LANGUAGE_CODE = "zh-hans"
+
+# Each pytest-xdist process gets its own queue, so the real worker it starts never takes
+# another process's tasks (their databases differ).
+CELERY_TASK_DEFAULT_QUEUE = "cizhou-test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not memory, so a worker process can open the test database too.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405

@@ -73,16 +73,28 @@ def _manage(*args, env=None):
     import os
 
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "manage.py", *args], capture_output=True, text=True, env=full_env,
-                          cwd=settings.BASE_DIR, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=settings.BASE_DIR,
+        timeout=120,
+    )
 
 
 def test_check_deploy_is_clean_under_production_settings():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING", "--settings=cizhou_invest.settings.production",
-        env={"DJANGO_SECRET_KEY": "a-long-random-production-secret-key-for-the-check-0123456789-abcdef",
-             "DJANGO_ALLOWED_HOSTS": "invest.example.gov.cn",
-             "DATABASE_URL": "postgres://u:p@127.0.0.1:1/x"},
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        "--settings=cizhou_invest.settings.production",
+        env={
+            "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-for-the-check-0123456789-abcdef",
+            "DJANGO_ALLOWED_HOSTS": "invest.example.gov.cn",
+            "DATABASE_URL": "postgres://u:p@127.0.0.1:1/x",
+        },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

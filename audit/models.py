@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,14 +44,30 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.object_repr}"
 
-    @property
-    def model_verbose_name(self):
+    def _model(self):
         from django.apps import apps
 
         try:
-            return apps.get_model(self.model_label)._meta.verbose_name
+            return apps.get_model(self.model_label)
         except (LookupError, ValueError):
-            return self.model_label
+            return None
 
+    @property
+    def model_verbose_name(self):
+        model = self._model()
+        return model._meta.verbose_name if model else self.model_label
 
-AUDIT_USER_MODEL = settings.AUTH_USER_MODEL
+    @property
+    def labelled_changes(self):
+        """The changes with each field's verbose name, for people to read."""
+        model = self._model()
+        labelled = []
+        for change in self.changes:
+            label = change["field"]
+            if model is not None:
+                try:
+                    label = model._meta.get_field(change["field"]).verbose_name
+                except Exception:  # noqa: BLE001 - a field since removed, or "roles": keep its name
+                    label = change["field"]
+            labelled.append({**change, "label": label})
+        return labelled

@@ -72,7 +72,7 @@ def test_healthz_says_503_when_the_broker_is_unreachable(db, client):
 def _manage(*args, env=None):
     import os
 
-    full_env = {**os.environ, **(env or {})}
+    full_env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | (env or {})
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         capture_output=True,

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Debian packages the tests need. Cheap when everything is installed already.
+set -euo pipefail
+packages=(redis-server chromium poppler-utils fonts-noto-cjk gettext)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "Installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

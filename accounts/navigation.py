@@ -32,6 +32,11 @@ def items_for(user, current_path=""):
 
 
 register(_("Home"), "home")
+register(_("Projects"), "projects:list", "projects.view")
+register(_("Investors"), "projects:company_list", "projects.view")
+register(_("Resource library"), "projects:resources", "projects.view")
+register(_("Investment project library"), "projects:filing_list", "projects.view")
+register(_("Channels"), "projects:channels", "projects.view")
 register(_("Users"), "accounts:user_list", "users.manage")
 register(_("Units"), "accounts:unit_list", "units.manage")
 register(_("Security"), "accounts:security", "security.view")

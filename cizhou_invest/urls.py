@@ -15,6 +15,7 @@ api_v1 = [
     path("users/", accounts_api.UserListApi.as_view(), name="user_list"),
     path("users/<int:pk>/", accounts_api.UserDetailApi.as_view(), name="user_detail"),
     path("audit/entries/", audit_api.AuditEntryListApi.as_view(), name="audit_entry_list"),
+    path("", include("projects.api_urls")),
 ]
 
 urlpatterns = [

@@ -11,3 +11,21 @@ def apply_errors(form, error):
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+def style_fields(form):
+    """Bootstrap classes on every widget of ``form``; date fields get the browser's date picker."""
+    from django import forms
+
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.CheckboxSelectMultiple):
+            continue
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+        if isinstance(field, forms.DateField):
+            widget.input_type = "date"

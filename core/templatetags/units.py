@@ -18,3 +18,8 @@ def mu(m2):
     """m² shown as 亩."""
     value = units.m2_to_mu(m2)
     return "—" if value is None else intcomma(value)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.demo import load_units_and_users
+from projects.demo import load_projects
+from projects.models import Project
 
 
 class Command(BaseCommand):
@@ -9,6 +11,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         rows = load_units_and_users(password=settings.DEMO_PASSWORD)
+        created = load_projects()
+        self.stdout.write(f"Projects: {created} created, {Project.objects.count()} in all.")
         self.stdout.write(self.style.SUCCESS("Demo city loaded. Users (one per role):"))
         width = max(len(r[0]) for r in rows)
         self.stdout.write(f"{'username'.ljust(width)}  password            role / unit")

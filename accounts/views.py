@@ -62,7 +62,22 @@ def home(request):
     if role in HOME_REDIRECTS:
         return redirect(HOME_REDIRECTS[role])
     template = HOME_TEMPLATES.get(role, "home/no_role.html")
-    return render(request, template, {"role": role and Role(role)})
+    return render(request, template, {"role": role and Role(role), **home_context(request.user, role)})
+
+
+def home_context(user, role):
+    from projects import selectors as projects
+
+    if role in (Role.CENTRE, Role.LEADER, Role.LANDING, Role.EVALUATOR):
+        context = {"stage_counts": projects.stage_counts(user=user)}
+        if role == Role.CENTRE:
+            context["queue"] = projects.work_queue(user=user)
+        elif role in (Role.LANDING, Role.EVALUATOR):
+            context["queue"] = projects.project_list(user=user).filter(stage__in=projects.LIVE)[:20]
+        return context
+    if role == Role.BUREAU:
+        return {"queue": projects.bureau_tasks(user=user)}
+    return {}
 
 
 @login_required

@@ -4,7 +4,7 @@ from django.db.models import Count, Q, Sum
 
 from accounts.scoping import visible_to
 from projects.models import Allocation, Company, EnergyQuota, FactorySpace, Filing, LandParcel, Partner, Project
-from projects.stages import Stage
+from projects.stages import LIVE_STAGES, Stage
 
 ORDERINGS = {
     "code": "code",
@@ -20,6 +20,7 @@ ORDERINGS = {
     "land": "land_area_m2",
     "-land": "-land_area_m2",
 }
+LIVE = LIVE_STAGES
 SIGNED_OR_LATER = [
     Stage.SIGNED,
     Stage.LAND_SUPPLIED,
@@ -121,3 +122,32 @@ def channel_comparison(*, user, date_from=None, date_to=None):
         .order_by("channel")
     )
     return list(rows)
+
+
+def stage_counts(*, user):
+    """How many of the projects the user sees are in each stage, in the stages' order."""
+    counts = dict(visible_to(user, Project.objects.all()).values_list("stage").annotate(n=Count("id")).order_by())
+    return [{"stage": s, "label": s.label, "count": counts.get(s.value, 0)} for s in Stage]
+
+
+def work_queue(*, user, limit=20):
+    """What waits for the user's role: decisions and returns for the centre, a town's live projects."""
+    waiting = [Stage.PRE_EVALUATION, Stage.AWAITING_DECISION, Stage.RETURNED]
+    return project_list(user=user).filter(stage__in=waiting).order_by("stage_changed_at")[:limit]
+
+
+def bureau_tasks(*, user, limit=20):
+    """The records a bureau owes: filing codes (发改) and land parcels (资规) for projects that need them."""
+    from accounts.models import Unit
+    from projects.models import LandMode
+
+    bureau = user.unit.bureau if user.unit_id else ""
+    qs = project_list(user=user)
+    if bureau == Unit.Bureau.DEVELOPMENT:
+        return qs.filter(stage__in=[Stage.SIGNED, Stage.LAND_SUPPLIED], filings__isnull=True)[:limit]
+    if bureau == Unit.Bureau.NATURAL_RESOURCES:
+        held = Allocation.objects.filter(parcel__isnull=False, released_at__isnull=True).values("project_id")
+        return qs.filter(stage__in=[Stage.APPROVED, Stage.SIGNED], land_mode=LandMode.NEW_LAND).exclude(pk__in=held)[
+            :limit
+        ]
+    return qs.none()

@@ -1,6 +1,5 @@
 """Each demo user sees only its own navigation and home; everything else is a 403, never a 500."""
 
-
 import pytest
 from django.urls import get_resolver
 

@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test lint venv static messages clean
+.PHONY: run test lint venv static messages makemessages clean
 
 run: venv static messages
 	$(PY) manage.py migrate --noinput
@@ -31,6 +31,10 @@ static:
 
 messages: venv
 	$(PY) scripts/compile_messages.py
+
+# After changing strings: extract them (needs gettext), translate the new ones, then `make messages`.
+makemessages: venv
+	$(PY) manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=frontend --ignore=var
 
 clean:
 	rm -rf $(VENV) static/vendor frontend/node_modules staticfiles

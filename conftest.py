@@ -27,6 +27,11 @@ ROLE_USERS = [
 @pytest.fixture
 def city(db):
     """The demo units and users; returns {username: User}."""
+    from projects.data.reference import load_industries
+    from projects.models import Industry
+
+    # Reference data from data migrations is gone after a transactional test flushed the tables.
+    load_industries(Industry)
     load_units_and_users(password=PASSWORD)
     return {u.username: u for u in User.objects.select_related("unit")}
 

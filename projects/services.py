@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.scoping import require
 from core.errors import ApplicationError
 from projects.models import (
+    Channel,
     Allocation,
     Attachment,
     Company,

@@ -216,7 +216,7 @@ def _parcel(city, code="P-1"):
 def test_only_zigui_allocates_parcels_and_a_parcel_is_never_held_twice(city):
     first, second = make_project(city["centre"]), make_project(city["centre"])
     parcel = _parcel(city)
-    with pytest.raises(Exception, match="资规|Natural Resources"):
+    with pytest.raises(Exception, match="自然资源|Natural Resources"):
         services.resource_allocate(actor=city["centre"], project=first, resource=parcel)
     services.resource_allocate(actor=city["zigui"], project=first, resource=parcel)
     with pytest.raises(Exception, match="already|已"):

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from accounts.scoping import require
 from core.errors import ApplicationError
 from projects.models import (
-    Channel,
     Allocation,
     Attachment,
+    Channel,
     Company,
     EnergyQuota,
     FactorySpace,
@@ -130,7 +130,7 @@ def _check_project(project):
     if project.partner_id and project.partner.channel != project.channel:
         errors["partner"] = [
             _("This partner brings leads through “%(channel)s”, not the channel chosen.")
-            % {"channel": project.partner.get_kind_display()}
+            % {"channel": Channel(project.partner.channel).label}
         ]
     if project.landing_unit_id and not project.landing_unit.is_landing_unit:
         errors["landing_unit"] = [_("The landing unit must be a town, subdistrict, platform or municipal company.")]

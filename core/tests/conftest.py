@@ -19,6 +19,7 @@ def _database_url():
 def celery_worker_process(django_db_setup, django_db_blocker):
     """A real Celery worker process on the test database and the test broker."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cizhou_invest.settings.test", "DATABASE_URL": _database_url()}
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/ yet
     log = open(settings.VAR_DIR / f"worker-{os.getpid()}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [

@@ -7,6 +7,24 @@ from rest_framework.test import APIClient
 
 from accounts.demo import load_units_and_users
 from accounts.models import User
+from decisions.models import TierRuleSet
+
+
+def ensure_default_tier_rules():
+    """The seed's rules, as the data migration creates them (a transactional test may have flushed them)."""
+    import datetime
+    from decimal import Decimal
+
+    TierRuleSet.objects.get_or_create(
+        effective_from=datetime.date(2020, 1, 1),
+        defaults={
+            "major_land_mu": Decimal(200),
+            "major_investment": Decimal(1_000_000_000),
+            "office_land_mu": Decimal(50),
+            "office_investment": Decimal(100_000_000),
+        },
+    )
+
 
 PASSWORD = settings.DEMO_PASSWORD
 ROLE_USERS = [
@@ -32,6 +50,7 @@ def city(db):
 
     # Reference data from data migrations is gone after a transactional test flushed the tables.
     load_industries(Industry)
+    ensure_default_tier_rules()
     load_units_and_users(password=PASSWORD)
     return {u.username: u for u in User.objects.select_related("unit")}
 

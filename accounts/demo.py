@@ -42,6 +42,8 @@ USERS = [
     ("town_a", "周落地", "zhouxiang", Role.LANDING),
     ("town_b", "关落地", "guanhaiwei", Role.LANDING),
     ("platform", "高平台", "hightech", Role.LANDING),
+    ("zonghan", "宗落地", "zonghan", Role.LANDING),
+    ("citydev", "城发展", "citydev", Role.LANDING),
     ("evaluator", "宗评估", "zonghan", Role.EVALUATOR),
     ("leader", "李市长", "leadership", Role.LEADER),
     ("deputy", "陈代表", "npc", Role.NPC_DEPUTY),

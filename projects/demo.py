@@ -23,7 +23,6 @@ from projects.models import (
     LandParcel,
     Partner,
     Project,
-    Tier,
 )
 from projects.stages import PATHS, Stage
 from projects.validators import uscc_check_character
@@ -107,7 +106,9 @@ def _path_to(target):
 
 
 @transaction.atomic
-def load_projects():
+def load_projects(*, before_submit=None, decide=None, advance_open=None):
+    """``before_submit(project)``, ``decide(project, outcome)`` and ``advance_open(project, steps)`` let the
+    decisions app walk its chain; without them the stages are set directly."""
     rng = random.Random(102)
     centre = User.objects.get(username="centre")
     units = {u.code: u for u in Unit.objects.all()}
@@ -196,9 +197,13 @@ def load_projects():
             is_key_chain=major,
             description="演示项目：" + name,
         )
-        project.tier = Tier.MAJOR if major else Tier.OFFICE if n % 2 else Tier.LOCAL
-        project.save(update_fields=["tier"])
         for step in _path_to(target):
+            if step == Stage.AWAITING_DECISION and before_submit:
+                before_submit(project)
+            if step in (Stage.APPROVED, Stage.REJECTED, Stage.RETURNED) and decide:
+                decide(project, step.value)
+                project.refresh_from_db()
+                continue
             if step == Stage.LAND_SUPPLIED and land_mode == LandMode.NEW_LAND:
                 parcel = LandParcel.objects.filter(status="available").first()
                 if parcel:
@@ -219,5 +224,7 @@ def load_projects():
             if step == Stage.TERMINATED:
                 project.terminated_reason = note
                 project.save(update_fields=["terminated_reason"])
+        if target == Stage.AWAITING_DECISION and advance_open and n % 2:
+            advance_open(project, 1)
         created += 1
     return created

@@ -22,7 +22,7 @@ from projects.models import (
     ResourceStatus,
     StageChange,
 )
-from projects.stages import PATHS, Stage, missing_conditions
+from projects.stages import PATHS, Stage, entered, missing_conditions
 
 PROJECT_FIELDS = (
     "name",
@@ -217,6 +217,7 @@ def project_move(*, actor, project, target, note=""):
     project.stage_changed_at = timezone.now()
     project.save()
     StageChange.objects.create(project=project, from_stage=source, to_stage=target, actor=actor, note=note)
+    entered(project, target, actor)
     return project
 
 

@@ -2,7 +2,8 @@
 
 The graph lives on ``Project`` (django-fsm-2 transitions); the guards live here, as data other
 apps extend with ``guard(target)``. A guard returns ``None`` when its condition holds, or the
-reason the transition must wait ("no land-transfer contract yet").
+reason the transition must wait ("no land-transfer contract yet"). ``on_enter(target)`` lets an
+app act when a project enters a stage (the decisions app opens a submission).
 """
 
 from collections import defaultdict
@@ -59,6 +60,7 @@ PATHS = [
 ]
 
 _guards = defaultdict(list)
+_on_enter = defaultdict(list)
 
 
 def guard(target):
@@ -74,3 +76,18 @@ def guard(target):
 def missing_conditions(project, target):
     """The reasons ``project`` cannot enter ``target`` yet (empty when it can)."""
     return [str(reason) for check in _guards[target] if (reason := check(project))]
+
+
+def on_enter(target):
+    """Declare what happens when a project enters ``target``: ``fn(project, actor)``, in the same transaction."""
+
+    def register(fn):
+        _on_enter[target].append(fn)
+        return fn
+
+    return register
+
+
+def entered(project, target, actor):
+    for hook in _on_enter[target]:
+        hook(project, actor)

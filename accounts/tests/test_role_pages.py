@@ -5,7 +5,15 @@ import re
 import pytest
 from django.urls import get_resolver
 
-LIBRARIES = {"Projects", "Investors", "Resource library", "Investment project library", "Channels"}
+LIBRARIES = {
+    "Projects",
+    "Investors",
+    "Resource library",
+    "Investment project library",
+    "Channels",
+    "Decisions",
+    "Minutes",
+}
 EXPECTED = {
     # username: (where home lands, navigation labels in English)
     "centre": ("/", {"Home", "Oversight portal", "Task runs"} | LIBRARIES),
@@ -72,6 +80,19 @@ PAGES = {
     "/projects/resources/parcel/{parcel}/allocate/": {"*": 405},
     "/projects/allocations/999999/release/": {"*": 405},
     "/projects/filings/": BUSINESS,
+    "/decisions/": BUSINESS,
+    "/decisions/projects/{project}/": dict.fromkeys(["centre", "fagai", "leader", "deputy", "town_a"], 200)
+    | {"*": 404},
+    "/decisions/projects/{project}/record/": {"*": 405},
+    "/decisions/projects/{project}/members/": {"*": 405},
+    "/decisions/projects/{project}/opinion/": dict.fromkeys(["centre", "fagai", "leader", "deputy", "town_a"], 403)
+    | {"*": 404},
+    "/decisions/projects/{project}/exemptions/": {"*": 405},
+    "/decisions/exemptions/999999/decide/": {"*": 405},
+    "/decisions/minutes/": BUSINESS,
+    "/decisions/minutes/999999/": {"*": 404},
+    "/decisions/minutes/999999/pdf/": {"*": 404},
+    "/decisions/rules/": BUSINESS,
     "/": None,
     "/accounts/users/": {"sysadmin"},
     "/accounts/users/new/": {"sysadmin"},

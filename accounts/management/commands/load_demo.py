@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.demo import load_units_and_users
+from decisions import demo as decisions_demo
 from projects.demo import load_projects
 from projects.models import Project
 
@@ -11,7 +12,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         rows = load_units_and_users(password=settings.DEMO_PASSWORD)
-        created = load_projects()
+        created = load_projects(
+            before_submit=decisions_demo.prepare_evaluation,
+            decide=decisions_demo.decide,
+            advance_open=decisions_demo.advance_open,
+        )
+        decisions_demo.supersede_one()
         self.stdout.write(f"Projects: {created} created, {Project.objects.count()} in all.")
         self.stdout.write(self.style.SUCCESS("Demo city loaded. Users (one per role):"))
         width = max(len(r[0]) for r in rows)

@@ -16,6 +16,7 @@ api_v1 = [
     path("users/<int:pk>/", accounts_api.UserDetailApi.as_view(), name="user_detail"),
     path("audit/entries/", audit_api.AuditEntryListApi.as_view(), name="audit_entry_list"),
     path("", include("projects.api_urls")),
+    path("", include("decisions.api_urls")),
 ]
 
 urlpatterns = [

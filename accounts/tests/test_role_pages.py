@@ -52,6 +52,7 @@ def test_home_and_navigation_per_role(client_for, username):
 
 BUSINESS = {"centre", "fagai", "town_a", "platform", "evaluator", "leader", "deputy"}
 CREATORS = {"centre", "town_a", "platform"}
+VISIBLE_PROJECT = dict.fromkeys(["centre", "fagai", "leader", "deputy", "town_a"], 200) | {"*": 404}
 # Every page and endpoint, with who may GET it: None for everyone, a set for those who get 200 (the
 # others 403), or a mapping of user to status with "*" for the rest. A new URL must be added here.
 PAGES = {
@@ -93,6 +94,17 @@ PAGES = {
     "/decisions/minutes/999999/": {"*": 404},
     "/decisions/minutes/999999/pdf/": {"*": 404},
     "/decisions/rules/": BUSINESS,
+    "/api/v1/projects/{project}/decision/": VISIBLE_PROJECT,
+    "/api/v1/projects/{project}/decision/steps/": {"*": 405},
+    "/api/v1/projects/{project}/evaluation/members/": VISIBLE_PROJECT,
+    "/api/v1/projects/{project}/evaluation/opinions/": VISIBLE_PROJECT,
+    "/api/v1/projects/{project}/exemptions/": {"*": 405},
+    "/api/v1/exemptions/999999/decide/": {"*": 405},
+    "/api/v1/minutes/": BUSINESS,
+    "/api/v1/minutes/999999/": {"*": 404},
+    "/api/v1/minutes/999999/supersede/": {"*": 405},
+    "/api/v1/tier-rules/": None,
+    "/api/v1/decision-queue/": None,
     "/": None,
     "/accounts/users/": {"sysadmin"},
     "/accounts/users/new/": {"sysadmin"},

@@ -192,6 +192,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DecisionStepEnum": "decisions.models.Step",
+        "PreferentialTermKindEnum": "decisions.models.PreferentialTerm.Kind",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set, otherwise a filesystem broker that needs no server.

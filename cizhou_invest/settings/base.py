@@ -195,6 +195,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DecisionStepEnum": "decisions.models.Step",
         "PreferentialTermKindEnum": "decisions.models.PreferentialTerm.Kind",
+        "ProjectStageEnum": "projects.stages.Stage",
+        "ResourceStatusEnum": "projects.models.ResourceStatus",
     },
 }
 

@@ -229,30 +229,39 @@ def company_list(request):
     )
 
 
-@login_required
-def company_edit(request, pk=None):
-    company = get_visible_or_404(request.user, Company.objects.all(), pk=pk) if pk else None
-    require(request.user, "company.manage", company)
-    form = forms.CompanyForm(request.POST or None, instance=company)
+def _library_edit(request, *, model, pk, action, form_class, create, update, new_title, saved, back):
+    """Create or edit a shared-library record (a company, a partner) through its service."""
+    record = get_visible_or_404(request.user, model.objects.all(), pk=pk) if pk else None
+    require(request.user, action, record)
+    form = form_class(request.POST or None, instance=record)
     if request.method == "POST" and form.is_valid():
         try:
-            if company is None:
-                company = services.company_create(actor=request.user, **form.cleaned_data)
+            if record is None:
+                record = create(actor=request.user, **form.cleaned_data)
             else:
-                services.company_update(actor=request.user, company=company, **form.cleaned_data)
+                update(request.user, record, form.cleaned_data)
         except ApplicationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("Company %(name)s saved.") % {"name": company.name})
-            return redirect("projects:company_list")
-    return render(
+            messages.success(request, saved % {"name": record.name})
+            return redirect(back)
+    title = record.name if record else new_title
+    return render(request, "projects/simple_form.html", {"form": form, "title": title, "back": back})
+
+
+@login_required
+def company_edit(request, pk=None):
+    return _library_edit(
         request,
-        "projects/simple_form.html",
-        {
-            "form": form,
-            "title": company.name if company else _("New company"),
-            "back": "projects:company_list",
-        },
+        model=Company,
+        pk=pk,
+        action="company.manage",
+        form_class=forms.CompanyForm,
+        create=services.company_create,
+        new_title=_("New company"),
+        saved=_("Company %(name)s saved."),
+        update=lambda actor, company, data: services.company_update(actor=actor, company=company, **data),
+        back="projects:company_list",
     )
 
 
@@ -271,28 +280,17 @@ def partner_list(request):
 
 @login_required
 def partner_edit(request, pk=None):
-    partner = get_visible_or_404(request.user, Partner.objects.all(), pk=pk) if pk else None
-    require(request.user, "partner.manage", partner)
-    form = forms.PartnerForm(request.POST or None, instance=partner)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if partner is None:
-                partner = services.partner_create(actor=request.user, **form.cleaned_data)
-            else:
-                services.partner_update(actor=request.user, partner=partner, **form.cleaned_data)
-        except ApplicationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Partner %(name)s saved.") % {"name": partner.name})
-            return redirect("projects:partner_list")
-    return render(
+    return _library_edit(
         request,
-        "projects/simple_form.html",
-        {
-            "form": form,
-            "title": partner.name if partner else _("New partner"),
-            "back": "projects:partner_list",
-        },
+        model=Partner,
+        pk=pk,
+        action="partner.manage",
+        form_class=forms.PartnerForm,
+        create=services.partner_create,
+        new_title=_("New partner"),
+        saved=_("Partner %(name)s saved."),
+        update=lambda actor, partner, data: services.partner_update(actor=actor, partner=partner, **data),
+        back="projects:partner_list",
     )
 
 

@@ -7,6 +7,7 @@ PYTEST_ARGS ?= -n 2
 .PHONY: run test lint venv static messages makemessages clean
 
 run: venv static messages
+	scripts/install_system_deps.sh run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	exec scripts/run_all.sh

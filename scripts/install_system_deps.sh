@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the tests need. Cheap when everything is installed already.
+# Debian packages the system needs: `run` for serving (Chinese fonts for the PDFs), `test` (default) for the
+# whole suite. Cheap when everything is installed already.
 set -euo pipefail
-packages=(redis-server chromium poppler-utils fonts-noto-cjk gettext)
+if [ "${1:-test}" = run ]; then
+  packages=(fonts-noto-cjk)
+else
+  packages=(redis-server chromium poppler-utils fonts-noto-cjk gettext)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,0 +1,17 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+
+from accounts.scoping import get_visible_or_404
+from decisions.models import Minute
+from decisions.pdf import minute_pdf
+
+
+@login_required
+def minute_pdf_view(request, pk):
+    minute = get_visible_or_404(
+        request.user, Minute.objects.select_related("project__investor", "project__landing_unit", "step_record"), pk=pk
+    )
+    response = HttpResponse(minute_pdf(minute), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"会议纪要-{minute.number}.pdf")
+    return response

@@ -605,7 +605,7 @@ def _parse_row(row, lookups, companies):
 # Importing -------------------------------------------------------------------------------------------
 
 
-def import_projects(*, actor, fileobj, dry_run=False):
+def import_projects(*, actor, fileobj, dry_run=False, progress=None):
     """Create the file's companies and projects, all or nothing.
 
     ``dry_run`` does every write, then rolls it back: the preview finds what the services would
@@ -617,7 +617,7 @@ def import_projects(*, actor, fileobj, dry_run=False):
         raise ImportRefused(parsed.errors)
     try:
         with transaction.atomic():
-            outcome = _create_all(actor, parsed.rows)
+            outcome = _create_all(actor, parsed.rows, progress)
             if dry_run:
                 raise _DryRun(outcome)
     except _DryRun as done:
@@ -625,12 +625,14 @@ def import_projects(*, actor, fileobj, dry_run=False):
     return outcome
 
 
-def _create_all(actor, rows):
+def _create_all(actor, rows, progress=None):
     companies = {c.uscc: c for c in Company.objects.filter(uscc__in={r.uscc for r in rows})}
     refused_companies = {}  # uscc: [(column, message)]
     errors = []
     companies_created = projects_created = 0
-    for row in rows:
+    for done, row in enumerate(rows):
+        if progress and done % 50 == 0:
+            progress(done, len(rows))
         company = companies.get(row.uscc)
         if company is None and row.uscc not in refused_companies:
             try:

@@ -510,3 +510,41 @@ class ProjectSequence(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.last}"
+
+
+class ImportJob(models.Model):
+    """An Excel import run by the worker: checked first (a trial run), imported once confirmed."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Ready to import")
+        REFUSED = "refused", _("Refused")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    RUNNING = (Status.CHECKING, Status.IMPORTING)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKING)
+    rows = models.PositiveIntegerField(_("projects in the file"), default=0)
+    companies_new = models.PositiveIntegerField(_("new investors"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    preview = models.JSONField(_("preview"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def is_running(self):
+        return self.status in self.RUNNING

@@ -10,6 +10,7 @@ from projects.models import (
     EnergyQuota,
     FactorySpace,
     Filing,
+    ImportJob,
     Industry,
     LandParcel,
     Partner,
@@ -132,3 +133,8 @@ def manage_filing(user, obj):
     if is_bureau(user, Unit.Bureau.DEVELOPMENT):
         return allow()
     return deny(_("Project filing codes belong to the Development and Reform Bureau."))
+
+
+@scope(ImportJob)
+def imports_visible(user, queryset):
+    return queryset.filter(user=user)

@@ -1,32 +1,24 @@
 """Projects in Excel: the import (upload, preview, confirm), its template, and the list's export."""
 
-import contextlib
-import secrets
-import time
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.scoping import require
-from projects import excel, selectors
+from accounts.scoping import get_visible_or_404, require, visible_to
+from core.errors import ApplicationError
+from projects import excel, imports, selectors
 from projects.forms import ProjectFilterForm
-from projects.models import LandMode
+from projects.models import ImportJob, LandMode
 
-PREVIEW_ROWS = 50
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-# A previewed file nobody confirmed is deleted after a day.
-PENDING_SECONDS = 24 * 60 * 60
 
 
 class UploadForm(forms.Form):
@@ -42,98 +34,45 @@ class UploadForm(forms.Form):
         return uploaded
 
 
-class ConfirmForm(forms.Form):
-    token = forms.RegexField(regex=r"^[0-9a-f]{32}$")
-
-
 class ExportFilterForm(ProjectFilterForm):
     """The list's filters, and the land mode."""
 
     land_mode = forms.ChoiceField(required=False, choices=[("", "")] + LandMode.choices)
 
 
-def _pending_path(user, token):
-    return Path(settings.MEDIA_ROOT) / "imports" / f"{user.pk}-{token}.xlsx"
-
-
-def _keep_for_confirmation(user, uploaded):
-    token = secrets.token_hex(16)
-    path = _pending_path(user, token)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - PENDING_SECONDS
-    for stale in path.parent.glob("*.xlsx"):
-        with contextlib.suppress(FileNotFoundError):
-            if stale.stat().st_mtime < cutoff:
-                stale.unlink()
-    with path.open("wb") as out:
-        for chunk in uploaded.chunks():
-            out.write(chunk)
-    return token
-
-
-def _refused(refused):
-    return {"errors": refused.row_errors, "summary": refused.message, "form": UploadForm()}
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_import(request):
     require(request.user, "project.create")
-    if request.method == "POST" and "token" in request.POST:
-        return _confirm(request)
     form = UploadForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
     if form.is_bound and form.is_valid():
-        uploaded = form.cleaned_data["file"]
-        try:
-            outcome = excel.import_projects(actor=request.user, fileobj=uploaded, dry_run=True)
-        except excel.ImportRefused as refused:
-            context.update(_refused(refused))
-        else:
-            context.update(
-                headers=excel.HEADERS,
-                preview=[(row.number, excel.preview_cells(row)) for row in outcome.rows[:PREVIEW_ROWS]],
-                total=outcome.projects_created,
-                companies=outcome.companies_created,
-                token=_keep_for_confirmation(request.user, uploaded),
-            )
-    return render(request, "projects/import.html", context)
+        job = imports.import_job_start(actor=request.user, uploaded=form.cleaned_data["file"])
+        return redirect("projects:import_job", pk=job.pk)
+    recent = visible_to(request.user, ImportJob.objects.all())[:10]
+    return render(request, "projects/import.html", {"form": form, "recent": recent})
 
 
-def _confirm(request):
-    form = ConfirmForm(request.POST)
-    if not form.is_valid():
-        raise Http404
-    path = _pending_path(request.user, form.cleaned_data["token"])
-    # Claimed by renaming, so a double click imports the file once: the second click finds nothing.
-    claimed = path.with_suffix(".importing")
+def _job_context(request, job):
+    return {"job": job, "headers": excel.HEADERS, "progress": imports.job_progress(job), "shown": len(job.preview)}
+
+
+@login_required
+@require_GET
+def import_job(request, pk):
+    job = get_visible_or_404(request.user, ImportJob.objects.all(), pk=pk)
+    template = "projects/_import_status.html" if request.htmx else "projects/import_job.html"
+    return render(request, template, _job_context(request, job))
+
+
+@login_required
+@require_POST
+def import_job_confirm(request, pk):
+    job = get_visible_or_404(request.user, ImportJob.objects.all(), pk=pk)
     try:
-        path.rename(claimed)
-    except FileNotFoundError:
-        raise Http404 from None
-    try:
-        with claimed.open("rb") as fileobj:
-            outcome = excel.import_projects(actor=request.user, fileobj=fileobj)
-    except excel.ImportRefused as refused:
-        return render(request, "projects/import.html", _refused(refused))
-    finally:
-        claimed.unlink(missing_ok=True)
-    messages.success(
-        request,
-        " ".join(
-            [
-                ngettext("%(count)d project imported.", "%(count)d projects imported.", outcome.projects_created)
-                % {"count": outcome.projects_created},
-                ngettext(
-                    "%(count)d new investor registered.",
-                    "%(count)d new investors registered.",
-                    outcome.companies_created,
-                )
-                % {"count": outcome.companies_created},
-            ]
-        ),
-    )
-    return redirect("projects:list")
+        imports.import_job_confirm(actor=request.user, job=job)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("projects:import_job", pk=job.pk)
 
 
 def _xlsx(content, filename):

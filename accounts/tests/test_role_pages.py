@@ -66,6 +66,8 @@ PAGES = {
     "/projects/attachments/999999/": {"*": 404},
     "/projects/import/": CREATORS,
     "/projects/import/template.xlsx": BUSINESS,
+    "/projects/import/999999/": {"*": 404},
+    "/projects/import/999999/confirm/": {"*": 405},
     "/projects/export.xlsx": BUSINESS,
     "/projects/companies/": BUSINESS,
     "/projects/companies/new/": CREATORS,

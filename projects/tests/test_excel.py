@@ -9,7 +9,6 @@ from urllib.parse import quote
 
 import openpyxl
 import pytest
-from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -17,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from projects import excel, services
-from projects.models import Channel, Company, LandMode, Partner, Project
+from projects.models import Channel, Company, ImportJob, LandMode, Partner, Project
 from projects.stages import Stage
 from projects.validators import USCC_CHARSET, uscc_check_character
 
@@ -310,7 +309,7 @@ def test_the_import_page_asks_for_a_login(client):
     assert "/login/" in response["Location"]
 
 
-# The import pages -----------------------------------------------------------------------------------
+# The import pages (the worker's tasks run inline here; test_import_worker.py uses a real worker) ----
 
 
 @pytest.fixture
@@ -319,90 +318,113 @@ def media(settings, tmp_path):
     return tmp_path
 
 
-def test_upload_of_a_bad_file_shows_every_error_and_no_confirm_button(city, client_for, media):
+@pytest.fixture
+def inline_worker(django_capture_on_commit_callbacks):
+    from cizhou_invest.celery import app
+
+    app.conf.task_always_eager = True
+
+    def run(call, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call(*args, **kwargs)
+
+    yield run
+    app.conf.task_always_eager = False
+
+
+def upload_and_check(client, run, rows, name="projects.xlsx"):
+    response = run(client.post, "/projects/import/", {"file": upload(workbook(rows), name=name)})
+    assert response.status_code == 302, response.content.decode()[:500]
+    job = ImportJob.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    return job, client.get(response["Location"])
+
+
+def test_upload_of_a_bad_file_shows_every_error_and_no_confirm_button(city, client_for, media, inline_worker):
     client = client_for("centre")
     rows = [row(1), row(2, **{H.USCC: "91330100716105852G"}), row(3), row(4, **{H.INVESTMENT: "abc"})]
     before = counts()
 
-    response = client.post("/projects/import/", {"file": upload(workbook(rows))})
+    job, page = upload_and_check(client, inline_worker, rows)
 
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert 'data-testid="import-errors"' in page
-    assert 'data-testid="confirm-import"' not in page
-    assert where(response.context["errors"]) == {(3, "统一社会信用代码"), (5, "总投资（万元）")}
-    assert "统一社会信用代码" in page and "总投资（万元）" in page
+    body = page.content.decode()
+    assert job.status == ImportJob.Status.REFUSED
+    assert 'data-testid="import-errors"' in body and 'data-testid="confirm-import"' not in body
+    assert {(r, c) for r, c, _m in job.errors} == {(3, "统一社会信用代码"), (5, "总投资（万元）")}
+    assert "统一社会信用代码" in body and "总投资（万元）" in body
     assert counts() == before
     assert not list(media.glob("imports/*"))
 
 
-def test_upload_preview_then_confirm_imports_the_file(city, client_for, media):
+def test_upload_preview_then_confirm_imports_the_file(city, client_for, media, inline_worker):
     client = client_for("town_a")
     assert 'data-testid="template-link"' in client.get("/projects/import/").content.decode()
     rows = [row(1), row(2), row(3, **{H.USCC: VALID_USCC[0], H.COMPANY: row(1)[H.COMPANY]})]
     before = counts()
 
-    preview = client.post("/projects/import/", {"file": upload(workbook(rows))})
+    job, preview = upload_and_check(client, inline_worker, rows)
 
-    assert preview.status_code == 200
     page = preview.content.decode()
+    assert job.status == ImportJob.Status.CHECKED
     assert 'data-testid="confirm-import"' in page
-    assert [number for number, _cells in preview.context["preview"]] == [2, 3, 4]
-    assert (preview.context["total"], preview.context["companies"]) == (3, 2)
+    assert [number for number, _cells in job.preview] == [2, 3, 4]
+    assert (job.rows, job.companies_new) == (3, 2)
     assert "年产2万套汽车零部件项目" in page
-    assert counts() == before  # the preview writes nothing
-    token = preview.context["token"]
-    stored = media / "imports" / f"{city['town_a'].pk}-{token}.xlsx"
+    assert counts() == before  # the check writes nothing
+    stored = media / "imports" / f"{city['town_a'].pk}-{job.token}.xlsx"
     assert stored.exists()
 
-    confirmed = client.post("/projects/import/", {"token": token})
+    confirmed = inline_worker(client.post, f"/projects/import/{job.pk}/confirm/")
 
     assert confirmed.status_code == 302
-    assert confirmed["Location"] == "/projects/"
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
     assert counts() == (before[0] + 3, before[1] + 2)
     assert set(Project.objects.values_list("landing_unit__code", flat=True)) == {"zhouxiang"}
     assert not stored.exists()
-    message = [str(m) for m in get_messages(confirmed.wsgi_request)]
-    assert len(message) == 1 and "3" in message[0]
-    # The file was imported once: the same token again finds nothing.
-    assert client.post("/projects/import/", {"token": token}).status_code == 404
+    assert "3" in client.get(confirmed["Location"]).content.decode()
+    # Confirmed once: a second click imports nothing more.
+    inline_worker(client.post, f"/projects/import/{job.pk}/confirm/")
     assert Project.objects.count() == before[0] + 3
 
 
-def test_a_preview_shows_what_the_services_would_refuse(city, client_for, media):
-    client = client_for("town_a")
+def test_a_preview_shows_what_the_services_would_refuse(city, client_for, media, inline_worker):
+    job, page = upload_and_check(client_for("town_a"), inline_worker, [row(1, **{H.LANDING_UNIT: "观海卫镇"})])
 
-    response = client.post("/projects/import/", {"file": upload(workbook([row(1, **{H.LANDING_UNIT: "观海卫镇"})]))})
-
-    assert where(response.context["errors"]) == {(2, "落地单位")}
-    assert 'data-testid="confirm-import"' not in response.content.decode()
+    assert {(r, c) for r, c, _m in job.errors} == {(2, "落地单位")}
+    assert 'data-testid="confirm-import"' not in page.content.decode()
     assert Project.objects.count() == 0
 
 
-def test_a_token_that_is_not_the_users_is_not_found(city, client_for, media):
-    preview = client_for("town_a").post("/projects/import/", {"file": upload(workbook([row(1)]))})
-    token = preview.context["token"]
+def test_an_import_that_is_not_the_users_is_not_found(city, client_for, media, inline_worker):
+    job, _page = upload_and_check(client_for("town_a"), inline_worker, [row(1)])
 
-    assert client_for("centre").post("/projects/import/", {"token": token}).status_code == 404
-    assert client_for("town_a").post("/projects/import/", {"token": "not-a-token"}).status_code == 404
+    assert client_for("centre").get(f"/projects/import/{job.pk}/").status_code == 404
+    assert inline_worker(client_for("centre").post, f"/projects/import/{job.pk}/confirm/").status_code == 404
     assert Project.objects.count() == 0
-    assert (media / "imports" / f"{city['town_a'].pk}-{token}.xlsx").exists()
+    assert (media / "imports" / f"{city['town_a'].pk}-{job.token}.xlsx").exists()
 
 
-def test_a_confirmed_file_is_validated_again(city, client_for, media):
+def test_a_confirmed_file_is_validated_again(city, client_for, media, inline_worker):
     client = client_for("centre")
     agency = services.partner_create(actor=city["centre"], name="代理甲", kind=Partner.Kind.AGENCY)
-    rows = [row(1, **{H.PARTNER: "代理甲", H.CHANNEL: "agency"})]
-    preview = client.post("/projects/import/", {"file": upload(workbook(rows))})
+    job, preview = upload_and_check(client, inline_worker, [row(1, **{H.PARTNER: "代理甲", H.CHANNEL: "agency"})])
     assert 'data-testid="confirm-import"' in preview.content.decode()
-    # Between the preview and the confirmation the partner is retired.
+    # Between the check and the confirmation the partner is retired.
     services.partner_update(actor=city["centre"], partner=agency, is_active=False)
 
-    response = client.post("/projects/import/", {"token": preview.context["token"]})
+    inline_worker(client.post, f"/projects/import/{job.pk}/confirm/")
 
-    assert response.status_code == 200
-    assert where(response.context["errors"]) == {(2, "合作方")}
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.REFUSED
+    assert {(r, c) for r, c, _m in job.errors} == {(2, "合作方")}
     assert Project.objects.count() == 0
+
+
+def test_the_status_fragment_polls_while_the_worker_runs(city, client_for, media):
+    job = ImportJob.objects.create(user=city["centre"], token="a" * 32, original_name="x.xlsx")
+    fragment = client_for("centre").get(f"/projects/import/{job.pk}/", headers={"HX-Request": "true"})
+    body = fragment.content.decode()
+    assert 'hx-trigger="every 1s"' in body and "<html" not in body
 
 
 # Exports and the template ---------------------------------------------------------------------------
@@ -531,8 +553,9 @@ def test_the_deputy_may_export_but_an_administrator_may_not(city, client_for):
     assert client_for("sysadmin").get("/projects/export.xlsx").status_code == 403
 
 
-def test_paths_are_ours(city, client_for, media):
+def test_paths_are_ours(city, client_for, media, inline_worker):
     # The stored name never comes from the upload.
-    preview = client_for("centre").post("/projects/import/", {"file": upload(workbook([row(1)]), name="../../x.xlsx")})
+    job, _page = upload_and_check(client_for("centre"), inline_worker, [row(1)], name="../../x.xlsx")
     stored = list(media.glob("imports/*.xlsx"))
-    assert [p.name for p in stored] == [f"{city['centre'].pk}-{preview.context['token']}.xlsx"]
+    assert [p.name for p in stored] == [f"{city['centre'].pk}-{job.token}.xlsx"]
+    assert job.original_name == "x.xlsx"

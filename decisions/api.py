@@ -82,6 +82,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 class MinuteInput(serializers.Serializer):
     number = serializers.CharField(max_length=50)
     meeting_date = serializers.DateField()
+    chair = serializers.CharField(max_length=100)
     attendees = serializers.CharField()
     conclusion = serializers.CharField()
     conditions = serializers.CharField(required=False, allow_blank=True, default="")

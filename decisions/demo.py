@@ -16,6 +16,15 @@ RECORDERS = {
     Step.SECRETARY: "leader",
     Step.EXECUTIVE: "leader",
 }
+CHAIRS = {
+    Step.CONSULTATION: "市投促委办公室主任",
+    Step.REVIEW: "市投促委办公室主任",
+    Step.MAYOR: "市长",
+    Step.SECRETARY: "市委书记",
+    Step.EXECUTIVE: "市长",
+    Step.OFFICE: "市投促委办公室主任",
+    Step.LOCAL: "落地单位主要负责人",
+}
 ATTENDEES = {
     Step.CONSULTATION: "市投促委办公室、发改局、经信局、资规局、财政局、生态环境局",
     Step.REVIEW: "市投促委办公室、评审专家组",
@@ -78,6 +87,7 @@ def _record(project, step, outcome, terms=()):
             "number": _number(step),
             "meeting_date": datetime.date(2026, 10, 1)
             + datetime.timedelta(days=len(project.submissions.first().steps.all())),
+            "chair": CHAIRS[step],
             "attendees": ATTENDEES[step],
             "conclusion": conclusion,
             "conditions": "须签订履约协议，明确亩均投资、亩均税收和单位能耗增加值。" if outcome == "pass" else "",
@@ -138,6 +148,7 @@ def supersede_one():
         new_minute={
             "number": target.number.replace("号", "号（更正）"),
             "meeting_date": target.meeting_date,
+            "chair": target.chair,
             "attendees": target.attendees,
             "conclusion": target.conclusion + "（更正：补充附加条件）",
             "conditions": "须签订履约协议；投产后第三年亩均税收不低于 30 万元。",

@@ -15,6 +15,7 @@ class Styled:
 class MinuteForm(Styled, forms.Form):
     number = forms.CharField(label=_("Minute number"), max_length=50, help_text=_("e.g. 慈投促纪〔2026〕3号"))
     meeting_date = forms.DateField(label=_("Meeting date"))
+    chair = forms.CharField(label=_("Chair"), max_length=100)
     attendees = forms.CharField(label=_("Attendees"), widget=forms.Textarea(attrs={"rows": 2}))
     conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 3}))
     conditions = forms.CharField(label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -22,7 +23,7 @@ class MinuteForm(Styled, forms.Form):
 
 class StepForm(MinuteForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=StepRecord.Outcome.choices)
-    field_order = ["outcome", "number", "meeting_date", "attendees", "conclusion", "conditions"]
+    field_order = ["outcome", "number", "meeting_date", "chair", "attendees", "conclusion", "conditions"]
 
 
 class TermForm(Styled, forms.Form):

@@ -150,11 +150,13 @@ class StepRecord(models.Model):
 class Minute(models.Model):
     """Meeting minutes 会议纪要. Immutable once issued (service and database); corrected by superseding."""
 
-    number = models.CharField(_("minute number"), max_length=50, unique=True)
+    number = models.CharField(_("minute number"), max_length=50)
     step_record = models.ForeignKey(StepRecord, on_delete=models.PROTECT, related_name="minutes")
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="minutes")
     meeting = models.CharField(_("meeting"), max_length=20, choices=Step.choices)
     meeting_date = models.DateField(_("meeting date"))
+    year = models.PositiveSmallIntegerField(_("year"), editable=False, blank=True)  # set from meeting_date
+    chair = models.CharField(_("chair"), max_length=100)
     attendees = models.TextField(_("attendees"))
     conclusion = models.TextField(_("conclusion"))
     conditions = models.TextField(_("conditions"), blank=True)
@@ -174,6 +176,13 @@ class Minute(models.Model):
         ordering = ["-meeting_date", "-id"]
         verbose_name = _("minutes")
         verbose_name_plural = _("minutes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "year", "number"],
+                name="minute_number_unique_per_meeting_year",
+                violation_error_message=_("This number is already used by a minute of this meeting type in this year."),
+            )
+        ]
 
     def __str__(self):
         return self.number
@@ -181,7 +190,12 @@ class Minute(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ImmutableError(_("Issued minutes cannot be changed; issue a superseding minute instead."))
+        self.year = self.meeting_date.year
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.meeting_date:
+            self.year = self.meeting_date.year
 
     def delete(self, *args, **kwargs):
         raise ImmutableError(_("Issued minutes cannot be deleted; issue a superseding minute instead."))

@@ -193,7 +193,9 @@ def step_check(*, user, project):
 
 
 def _issue_minute(*, actor, project, step_record, minute, terms, supersedes=None):
-    fields = {k: minute.get(k, "") for k in ("number", "meeting_date", "attendees", "conclusion", "conditions")}
+    fields = {
+        k: minute.get(k, "") for k in ("number", "meeting_date", "chair", "attendees", "conclusion", "conditions")
+    }
     record = Minute(
         project=project,
         step_record=step_record,

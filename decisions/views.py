@@ -77,7 +77,10 @@ def record_step(request, pk):
     formset = forms.TermFormSet(request.POST, prefix="terms")
     step = request.POST.get("step", "")
     if form.is_valid() and formset.is_valid():
-        minute = {k: form.cleaned_data[k] for k in ("number", "meeting_date", "attendees", "conclusion", "conditions")}
+        minute = {
+            k: form.cleaned_data[k]
+            for k in ("number", "meeting_date", "chair", "attendees", "conclusion", "conditions")
+        }
         try:
             services.decision_record(
                 actor=request.user,

@@ -15,6 +15,7 @@ def minute(number, **extra):
     return {
         "number": number,
         "meeting_date": datetime.date(2026, 11, 20),
+        "chair": "市投促委办公室主任",
         "attendees": "市投促委办公室、发改局、资规局",
         "conclusion": "同意",
         "conditions": "",

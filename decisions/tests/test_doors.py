@@ -54,6 +54,7 @@ def test_a_skipped_step_is_refused_through_the_page(city, client_for):
         "step": "review",
         "outcome": "pass",
         "number": "纪X",
+        "chair": "主任",
         "meeting_date": "2026-11-20",
         "attendees": "a",
         "conclusion": "b",

@@ -293,3 +293,24 @@ def test_an_exemption_is_requested_and_approved_by_leadership(city):
     services.exemption_decide(actor=city["leader"], exemption=exemption, approve=True, note="予以容错")
     exemption.refresh_from_db()
     assert exemption.status == "approved" and exemption.decided_by == city["leader"]
+
+
+def test_minute_numbers_are_unique_per_meeting_type_and_year(city):
+    project = major_project(city)
+    submit(city, project)
+    services.decision_record(
+        actor=city["centre"], project=project, step="consultation", outcome="pass", minute=minute("〔2026〕1号")
+    )
+    # Another meeting type may use the same number in the same year …
+    services.decision_record(
+        actor=city["centre"], project=project, step="review", outcome="pass", minute=minute("〔2026〕1号")
+    )
+    other = major_project(city)
+    submit(city, other)
+    # … but the same meeting type may not.
+    with pytest.raises(ApplicationError) as refused:
+        services.decision_record(
+            actor=city["centre"], project=other, step="consultation", outcome="pass", minute=minute("〔2026〕1号")
+        )
+    assert refused.value.errors
+    assert not other.submissions.get().steps.exists()

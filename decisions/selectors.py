@@ -1,6 +1,8 @@
 from django.db.models import Q
 
-from accounts.scoping import can, visible_to
+from accounts.models import User
+from accounts.roles import Role
+from accounts.scoping import can, require, visible_to
 from decisions.models import Minute, Submission, TierRuleSet
 
 
@@ -37,3 +39,17 @@ def minute_list(*, user, q=""):
 
 def tier_rule_sets(*, user):
     return visible_to(user, TierRuleSet.objects.all())
+
+
+def member_candidates(*, user, project):
+    """Who may be proposed for the project's evaluation group: business staff outside the attracting unit.
+    Only those who form the group (evaluation.manage) see this list of people."""
+    require(user, "evaluation.manage", project)
+    roles = [Role.EVALUATOR, Role.LANDING, Role.BUREAU, Role.CENTRE]
+    return (
+        User.objects.filter(is_active=True, groups__name__in=roles)
+        .exclude(unit=project.attracting_unit_id)
+        .select_related("unit")
+        .distinct()
+        .order_by("unit__name", "username")
+    )

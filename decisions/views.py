@@ -34,10 +34,11 @@ def queue(request):
 def project_decision(request, pk):
     project = _project(request, pk)
     step, verdict = services.step_check(user=request.user, project=project)
+    may_manage_group = can(request.user, "evaluation.manage", project)
     submissions = (
         visible_to(request.user, Submission.objects.filter(project=project))
         .select_related("rule_set", "submitted_by")
-        .prefetch_related("steps__minutes__terms", "steps__recorded_by")
+        .prefetch_related("steps__minutes__terms", "steps__minutes__superseded_by", "steps__recorded_by")
     )
     rules = services.rules_in_force(timezone.localdate())
     preview_tier, preview_reasons = services.classify(project, rules)
@@ -53,8 +54,10 @@ def project_decision(request, pk):
             "term_formset": forms.TermFormSet(prefix="terms"),
             "members": project.evaluation_members.select_related("user__unit"),
             "opinions": project.evaluation_opinions.select_related("author__unit"),
-            "member_form": forms.MemberForm(),
-            "may_manage_group": can(request.user, "evaluation.manage", project),
+            "member_form": forms.MemberForm(candidates=selectors.member_candidates(user=request.user, project=project))
+            if may_manage_group
+            else None,
+            "may_manage_group": may_manage_group,
             "may_write_opinion": can(request.user, "evaluation.write", project),
             "dimensions": Dimension,
             "exemptions": project.exemptions.select_related("requested_by", "decided_by"),
@@ -108,7 +111,7 @@ def record_step(request, pk):
 @require_POST
 def add_member(request, pk):
     project = _project(request, pk)
-    form = forms.MemberForm(request.POST)
+    form = forms.MemberForm(request.POST, candidates=selectors.member_candidates(user=request.user, project=project))
     if form.is_valid():
         try:
             services.evaluation_member_add(

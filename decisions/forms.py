@@ -69,16 +69,10 @@ class MemberForm(Styled, forms.Form):
     user = forms.ModelChoiceField(label=_("Member"), queryset=User.objects.none())
     is_lead = forms.BooleanField(label=_("Group lead"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
-            User.objects.filter(
-                is_active=True, groups__name__in=["evaluator", "landing_staff", "bureau_staff", "centre_staff"]
-            )
-            .select_related("unit")
-            .distinct()
-            .order_by("unit__name", "username")
-        )
+        # The people offered come from decisions.selectors.member_candidates (guarded by evaluation.manage).
+        self.fields["user"].queryset = candidates if candidates is not None else User.objects.none()
         self.fields["user"].label_from_instance = lambda u: f"{u} · {u.unit}"
 
 

@@ -314,3 +314,14 @@ def test_minute_numbers_are_unique_per_meeting_type_and_year(city):
         )
     assert refused.value.errors
     assert not other.submissions.get().steps.exists()
+
+
+def test_an_evaluator_sees_a_project_only_once_assigned(city, client_for):
+    project = major_project(city)
+    evaluator = client_for("evaluator")
+    assert evaluator.get(f"/projects/{project.pk}/").status_code == 404
+    assert project not in evaluator.get("/").context["queue"]
+    services.evaluation_member_add(actor=city["centre"], project=project, user=city["evaluator"])
+    assert evaluator.get(f"/projects/{project.pk}/").status_code == 200
+    assert list(client_for("evaluator").get("/").context["queue"]) == [project]
+    assert client_for("evaluator").get(f"/projects/{project.pk}/edit/").status_code == 403

@@ -1,5 +1,6 @@
 """The decision workflow over REST. Thin: every write goes through decisions.services."""
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -169,7 +170,30 @@ class DecisionStepApi(APIView):
         return Response(StepSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
-class EvaluationMemberApi(APIView):
+class _ProjectPartApi(APIView):
+    """GET lists a part of a project (``related``); POST adds one through ``create(actor, project, **data)``."""
+
+    related = ""
+    OutputSerializer = InputSerializer = None
+
+    def create(self, *, actor, project, **data):
+        raise ImproperlyConfigured(f"{type(self).__name__} must define create()")
+
+    def get(self, request, pk):
+        project = _project(request, pk)
+        return Response(self.OutputSerializer(getattr(project, self.related).all(), many=True).data)
+
+    def post(self, request, pk):
+        project = _project(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        created = self.create(actor=request.user, project=project, **data.validated_data)
+        return Response(self.OutputSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class EvaluationMemberApi(_ProjectPartApi):
+    related = "evaluation_members"
+
     class OutputSerializer(serializers.ModelSerializer):
         class Meta:
             model = EvaluationMember
@@ -183,21 +207,21 @@ class EvaluationMemberApi(APIView):
         class Meta:
             ref_name = "EvaluationMemberInput"
 
+    def create(self, **kwargs):
+        return services.evaluation_member_add(**kwargs)
+
     @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request, pk):
-        project = _project(request, pk)
-        return Response(self.OutputSerializer(project.evaluation_members.all(), many=True).data)
+        return super().get(request, pk)
 
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
     def post(self, request, pk):
-        project = _project(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        member = services.evaluation_member_add(actor=request.user, project=project, **data.validated_data)
-        return Response(self.OutputSerializer(member).data, status=status.HTTP_201_CREATED)
+        return super().post(request, pk)
 
 
-class EvaluationOpinionApi(APIView):
+class EvaluationOpinionApi(_ProjectPartApi):
+    related = "evaluation_opinions"
+
     class OutputSerializer(serializers.ModelSerializer):
         class Meta:
             model = EvaluationOpinion
@@ -215,18 +239,16 @@ class EvaluationOpinionApi(APIView):
         class Meta:
             ref_name = "EvaluationOpinionInput"
 
+    def create(self, **kwargs):
+        return services.evaluation_opinion_write(**kwargs)
+
     @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request, pk):
-        project = _project(request, pk)
-        return Response(self.OutputSerializer(project.evaluation_opinions.all(), many=True).data)
+        return super().get(request, pk)
 
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
     def post(self, request, pk):
-        project = _project(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        opinion = services.evaluation_opinion_write(actor=request.user, project=project, **data.validated_data)
-        return Response(self.OutputSerializer(opinion).data, status=status.HTTP_201_CREATED)
+        return super().post(request, pk)
 
 
 class MinuteListApi(ListAPIView):

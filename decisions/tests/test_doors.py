@@ -135,3 +135,30 @@ def test_a_town_cannot_see_another_towns_decision(city, api_for, client_for):
     project = major_project(city)
     assert api_for("town_b").get(f"/api/v1/projects/{project.pk}/decision/").status_code == 404
     assert client_for("town_b").get(f"/decisions/projects/{project.pk}/").status_code == 404
+
+
+def test_the_evaluation_group_and_opinion_through_the_api(city, api_for):
+    from decisions.tests.helpers import OPINION
+
+    project = major_project(city)
+    added = api_for("town_a").post(
+        f"/api/v1/projects/{project.pk}/evaluation/members/",
+        {"user": city["evaluator"].pk, "is_lead": True},
+        format="json",
+    )
+    assert added.status_code == 201, added.json()
+    written = api_for("evaluator").post(
+        f"/api/v1/projects/{project.pk}/evaluation/opinions/",
+        {"ratings": OPINION, "conclusion": "建议引进", "recommend": True},
+        format="json",
+    )
+    assert written.status_code == 201, written.json()
+    listed = api_for("centre").get(f"/api/v1/projects/{project.pk}/evaluation/opinions/").json()
+    assert [o["conclusion"] for o in listed] == ["建议引进"]
+    partial = {k: v for k, v in OPINION.items() if k != "market"}
+    refused = api_for("evaluator").post(
+        f"/api/v1/projects/{project.pk}/evaluation/opinions/",
+        {"ratings": partial, "conclusion": "x", "recommend": True},
+        format="json",
+    )
+    assert refused.status_code == 400 and list(refused.json()["errors"]) == ["market"]

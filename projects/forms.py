@@ -197,6 +197,8 @@ class AllocationForm(forms.Form):
     def __init__(self, *args, projects, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects
+        # Read once: the resource list renders this select on every row.
+        self.fields["project"].choices = [("", "---------")] + [(p.pk, str(p)) for p in projects]
 
 
 class ChannelPeriodForm(forms.Form):

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scoping import require
+from accounts.scoping import can, require
 from core.errors import ApplicationError
 from projects.models import (
     Allocation,
@@ -194,8 +194,6 @@ def transitions_from(stage):
 
 def transition_check(*, user, project, target):
     """Whether ``user`` may move ``project`` to ``target`` now: (allowed, reasons)."""
-    from accounts.scoping import can
-
     verdict = can(user, "project.transition", project)
     if not verdict:
         return False, [verdict.reason]
@@ -225,18 +223,13 @@ def project_move(*, actor, project, target, note=""):
 def project_transition(*, actor, project, target, note="", production_start_date=None):
     """Move a project to ``target``; refused with the missing conditions named."""
     project = Project.objects.select_for_update().get(pk=project.pk)
+    require(actor, "project.transition", project)
     if target == Stage.TERMINATED and not note.strip():
         raise ApplicationError(_("Say why the project is terminated."), errors={"note": [_("A reason is required.")]})
     if target == Stage.IN_PRODUCTION and production_start_date is not None:
         project.production_start_date = production_start_date
     allowed, reasons = transition_check(user=actor, project=project, target=target)
     if not allowed:
-        from django.core.exceptions import PermissionDenied
-
-        from accounts.scoping import can
-
-        if not can(actor, "project.transition", project):
-            raise PermissionDenied(reasons[0])
         raise ApplicationError(
             _("The project cannot move yet: %(reasons)s") % {"reasons": "；".join(reasons)},
             errors={"target": reasons},

@@ -365,7 +365,7 @@ def resource_list(request, kind):
             "holders": holders,
             "may_manage": may_manage,
             "form": form,
-            "allocation_form": forms.AllocationForm(projects=live),
+            "allocation_form": forms.AllocationForm(projects=live) if may_manage else None,
             "kinds": [(k, m._meta.verbose_name_plural) for k, (m, _a, _f) in RESOURCES.items()],
         },
     )

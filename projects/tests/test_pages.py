@@ -276,3 +276,16 @@ def test_channel_comparison_counts_leads_and_signed(city, client_for):
     assert [(r["channel"], r["leads"], r["signed"]) for r in rows] == [("direct", 2, 1)]
     rows = client_for("town_a").get("/projects/channels/").context["rows"]
     assert [(r["channel"], r["leads"], r["signed"]) for r in rows] == [("direct", 1, 1)]
+
+
+def test_the_resource_list_uses_a_constant_number_of_queries(city, client_for):
+    make_project(city["centre"])
+
+    def count(n):
+        while LandParcel.objects.count() < n:
+            _parcel(city, f"P-{LandParcel.objects.count()}")
+        with CaptureQueriesContext(connection) as ctx:
+            assert client_for("zigui").get("/projects/resources/parcel/").status_code == 200
+        return len(ctx.captured_queries)
+
+    assert count(2) == count(12)

@@ -1,1 +1,180 @@
-from django.db import models  # noqa: F401 - models arrive with their issue
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Unit
+from projects.models import LandParcel, Project
+
+NON_NEGATIVE = [MinValueValidator(Decimal(0))]
+
+
+class LandContract(models.Model):
+    """出让合同: the land-transfer contract, owned by 资规局."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="land_contracts")
+    parcel = models.ForeignKey(
+        LandParcel,
+        verbose_name=_("parcel"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="land_contracts",
+    )
+    number = models.CharField(_("contract number"), max_length=50, unique=True)
+    area_m2 = models.DecimalField(_("area (m²)"), max_digits=14, decimal_places=2, validators=NON_NEGATIVE)
+    price = models.DecimalField(_("price (yuan)"), max_digits=16, decimal_places=2, validators=NON_NEGATIVE)
+    signed_on = models.DateField(_("signed on"))
+    delivery_date = models.DateField(_("delivery date"))
+    construction_start_deadline = models.DateField(_("construction must start by"))
+    completion_deadline = models.DateField(_("construction must complete by"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+        verbose_name = _("land-transfer contract")
+        verbose_name_plural = _("land-transfer contracts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(delivery_date__gte=F("signed_on"))
+                & Q(construction_start_deadline__gte=F("delivery_date"))
+                & Q(completion_deadline__gte=F("construction_start_deadline")),
+                name="land_contract_dates_in_order",
+                violation_error_message=_("Dates must run: signing ≤ delivery ≤ construction start ≤ completion."),
+            )
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class PerformanceAgreement(models.Model):
+    """履约协议: what the investor commits per 亩 and per unit of energy, and the remedies for breach."""
+
+    project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="performance_agreement")
+    number = models.CharField(_("agreement number"), max_length=50, unique=True)
+    signed_on = models.DateField(_("signed on"))
+    investment_per_mu = models.DecimalField(
+        _("investment per mu (yuan)"), max_digits=14, decimal_places=2, validators=NON_NEGATIVE
+    )
+    tax_per_mu = models.DecimalField(
+        _("tax per mu (yuan a year)"), max_digits=14, decimal_places=2, validators=NON_NEGATIVE
+    )
+    value_added_per_energy = models.DecimalField(
+        _("value added per tce of energy (yuan)"), max_digits=14, decimal_places=2, validators=NON_NEGATIVE
+    )
+    value_added_per_mu = models.DecimalField(
+        _("value added per mu (yuan a year)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    rd_share = models.DecimalField(
+        _("R&D spending share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[*NON_NEGATIVE, MaxValueValidator(Decimal(100))],
+    )
+    liquidated_damages = models.CharField(_("liquidated damages"), max_length=200, blank=True)
+    repay_incentives = models.BooleanField(_("incentives repaid on breach"), default=True)
+    land_taken_back = models.BooleanField(_("land taken back on serious breach"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("performance agreement")
+        verbose_name_plural = _("performance agreements")
+
+    def __str__(self):
+        return self.number
+
+
+class Checkpoint(models.Model):
+    """A check of the agreement in a year after production starts (1 to 7)."""
+
+    agreement = models.ForeignKey(PerformanceAgreement, on_delete=models.CASCADE, related_name="checkpoints")
+    year = models.PositiveSmallIntegerField(
+        _("year after production"), validators=[MinValueValidator(1), MaxValueValidator(7)]
+    )
+    description = models.CharField(_("what is checked"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "year"]
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "year"], name="checkpoint_once_per_year"),
+            models.CheckConstraint(condition=Q(year__gte=1, year__lte=7), name="checkpoint_year_1_to_7"),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement} Y{self.year}"
+
+
+class Indicator(models.TextChoices):
+    INVESTMENT = "investment", _("Fixed-asset investment to date (yuan)")
+    TAX = "tax", _("Tax paid in the year (yuan)")
+    ENERGY = "energy", _("Energy used in the year (tce)")
+    VALUE_ADDED = "value_added", _("Value added in the year (yuan)")
+    OUTPUT = "output", _("Output value in the year (yuan)")
+    RD = "rd", _("R&D spending in the year (yuan)")
+
+
+# Which bureau supplies each indicator (DESIGN section 5).
+INDICATOR_BUREAU = {
+    Indicator.INVESTMENT: Unit.Bureau.DEVELOPMENT,
+    Indicator.TAX: Unit.Bureau.TAX,
+    Indicator.ENERGY: Unit.Bureau.ECONOMY,
+    Indicator.OUTPUT: Unit.Bureau.ECONOMY,
+    Indicator.VALUE_ADDED: Unit.Bureau.STATISTICS,
+    Indicator.RD: Unit.Bureau.STATISTICS,
+}
+
+
+class IndicatorValue(models.Model):
+    """One version of a project's indicator for a year. A correction is a new version; the history stays."""
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Form")
+        IMPORT = "import", _("Spreadsheet import")
+        API = "api", _("API")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="indicator_values")
+    indicator = models.CharField(_("indicator"), max_length=20, choices=Indicator.choices)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    version = models.PositiveIntegerField(_("version"))
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2, validators=NON_NEGATIVE)
+    is_current = models.BooleanField(_("current"), default=True)
+    supplied_by = models.ForeignKey(Unit, verbose_name=_("supplied by"), on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.FORM)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, null=True, blank=True, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "indicator", "year", "-version"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "indicator", "year", "version"], name="indicator_value_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "indicator", "year"],
+                condition=Q(is_current=True),
+                name="indicator_value_one_current",
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "year"], name="indicator_year_idx")]
+
+    def __str__(self):
+        return f"{self.project_id} {self.indicator} {self.year} v{self.version}"

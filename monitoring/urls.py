@@ -1,2 +1,6 @@
+from django.urls import path
+
+from monitoring import views
+
 app_name = "monitoring"
-urlpatterns = []
+urlpatterns = [path("projects/<int:pk>/", views.project_monitoring, name="project")]

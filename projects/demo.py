@@ -106,7 +106,7 @@ def _path_to(target):
 
 
 @transaction.atomic
-def load_projects(*, before_submit=None, decide=None, advance_open=None):
+def load_projects(*, before_submit=None, decide=None, advance_open=None, before_sign=None, after=None):
     """``before_submit(project)``, ``decide(project, outcome)`` and ``advance_open(project, steps)`` let the
     decisions app walk its chain; without them the stages are set directly."""
     rng = random.Random(102)
@@ -198,6 +198,8 @@ def load_projects(*, before_submit=None, decide=None, advance_open=None):
             description="演示项目：" + name,
         )
         for step in _path_to(target):
+            if step == Stage.SIGNED and before_sign:
+                before_sign(project)
             if step == Stage.AWAITING_DECISION and before_submit:
                 before_submit(project)
             if step in (Stage.APPROVED, Stage.REJECTED, Stage.RETURNED) and decide:
@@ -226,5 +228,7 @@ def load_projects(*, before_submit=None, decide=None, advance_open=None):
                 project.save(update_fields=["terminated_reason"])
         if target == Stage.AWAITING_DECISION and advance_open and n % 2:
             advance_open(project, 1)
+        if after:
+            after(project)
         created += 1
     return created

@@ -96,6 +96,7 @@ PAGES = {
     "/decisions/minutes/999999/": {"*": 404},
     "/decisions/minutes/999999/pdf/": {"*": 404},
     "/decisions/rules/": BUSINESS,
+    "/monitoring/projects/{project}/": VISIBLE_PROJECT,
     "/api/v1/projects/": BUSINESS,
     "/api/v1/projects/{project}/": VISIBLE_PROJECT,
     "/api/v1/projects/{project}/transition/": VISIBLE_PROJECT,

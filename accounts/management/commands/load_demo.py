@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import load_units_and_users
 from decisions import demo as decisions_demo
+from monitoring import demo as monitoring_demo
 from projects.demo import load_projects
 from projects.models import Project
 
@@ -16,6 +17,8 @@ class Command(BaseCommand):
             before_submit=decisions_demo.prepare_evaluation,
             decide=decisions_demo.decide,
             advance_open=decisions_demo.advance_open,
+            before_sign=monitoring_demo.sign,
+            after=monitoring_demo.indicators,
         )
         decisions_demo.supersede_one()
         self.stdout.write(f"Projects: {created} created, {Project.objects.count()} in all.")

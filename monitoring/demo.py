@@ -1,0 +1,71 @@
+"""Demo dual contracts and indicator data for the demo projects."""
+
+import datetime
+from decimal import Decimal
+
+from accounts.models import User
+from core.units import m2_to_mu
+from monitoring import services
+from monitoring.models import Indicator
+from projects.models import LandMode
+
+
+def _user(username):
+    return User.objects.get(username=username)
+
+
+def sign(project):
+    """Before a demo project is signed: its land-transfer contract (new land) and performance agreement."""
+    n = project.pk
+    if project.land_mode == LandMode.NEW_LAND and not project.land_contracts.exists():
+        parcel = project.allocations.filter(parcel__isnull=False).first()
+        services.land_contract_create(
+            actor=_user("zigui"),
+            project=project,
+            number=f"3302822026A{n:05d}",
+            parcel=parcel and parcel.parcel,
+            area_m2=project.land_area_m2,
+            price=(project.land_area_m2 * Decimal(450)).quantize(Decimal("0.01")),
+            signed_on=datetime.date(2025, 3, 1),
+            delivery_date=datetime.date(2025, 5, 1),
+            construction_start_deadline=datetime.date(2025, 11, 1),
+            completion_deadline=datetime.date(2027, 5, 1),
+        )
+    if not hasattr(project, "performance_agreement"):
+        mu = m2_to_mu(project.land_area_m2) or Decimal(1)
+        services.agreement_create(
+            actor=_user("centre"),
+            project=project,
+            number=f"慈履约〔2025〕{n}号",
+            signed_on=datetime.date(2025, 3, 1),
+            investment_per_mu=(project.total_investment / mu).quantize(Decimal("0.01")) if mu > 1 else Decimal(0),
+            tax_per_mu=Decimal("300000"),
+            value_added_per_energy=Decimal("25000"),
+            value_added_per_mu=Decimal("1500000"),
+            liquidated_damages="按未达标差额的 20% 支付违约金",
+            checkpoints={1: "投产首年固定资产投资到位", 3: "投产第三年亩均税收达标", 7: "投产第七年全面评价"},
+        )
+
+
+def indicators(project):
+    """A year of data per year since production; every third project falls short on tax."""
+    if project.production_start_date is None:
+        return
+    mu = m2_to_mu(project.land_area_m2) or Decimal(1)
+    short = project.pk % 3 == 0
+    for year in range(project.production_start_date.year, 2026):
+        tax = (Decimal("300000") * mu * (Decimal("0.55") if short else Decimal("1.1"))).quantize(Decimal("0.01"))
+        for username, indicator, value in (
+            ("shuiwu", Indicator.TAX, tax),
+            ("fagai", Indicator.INVESTMENT, project.total_investment),
+            ("jingxin", Indicator.ENERGY, Decimal(2000)),
+            ("tongji", Indicator.VALUE_ADDED, (Decimal("1500000") * mu).quantize(Decimal("0.01"))),
+        ):
+            services.indicator_submit(
+                actor=_user(username),
+                project=project,
+                indicator=indicator,
+                year=year,
+                value=value,
+                idempotency_key=f"demo-{project.pk}-{indicator}-{year}",
+            )

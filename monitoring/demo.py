@@ -53,13 +53,14 @@ def indicators(project):
         return
     mu = m2_to_mu(project.land_area_m2) or Decimal(1)
     short = project.pk % 3 == 0
+    factor = Decimal("0.55") if short else Decimal("1.1")
     for year in range(project.production_start_date.year, 2026):
-        tax = (Decimal("300000") * mu * (Decimal("0.55") if short else Decimal("1.1"))).quantize(Decimal("0.01"))
+        tax = (Decimal("300000") * mu * factor).quantize(Decimal("0.01"))
         for username, indicator, value in (
             ("shuiwu", Indicator.TAX, tax),
             ("fagai", Indicator.INVESTMENT, project.total_investment),
             ("jingxin", Indicator.ENERGY, Decimal(2000)),
-            ("tongji", Indicator.VALUE_ADDED, (Decimal("1500000") * mu).quantize(Decimal("0.01"))),
+            ("tongji", Indicator.VALUE_ADDED, (Decimal(2000) * Decimal(25000) * factor).quantize(Decimal("0.01"))),
         ):
             services.indicator_submit(
                 actor=_user(username),

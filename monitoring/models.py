@@ -178,3 +178,41 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.project_id} {self.indicator} {self.year} v{self.version}"
+
+
+class GradeBands(models.Model):
+    """The grade bands and weights of the per-亩 evaluation, in force from a date. Data, not code."""
+
+    effective_from = models.DateField(_("in force from"), unique=True)
+    a_from = models.DecimalField(
+        _("A from (percent of commitment)"), max_digits=6, decimal_places=2, default=Decimal(100)
+    )
+    b_from = models.DecimalField(
+        _("B from (percent of commitment)"), max_digits=6, decimal_places=2, default=Decimal(80)
+    )
+    c_from = models.DecimalField(
+        _("C from (percent of commitment)"), max_digits=6, decimal_places=2, default=Decimal(60)
+    )
+    weight_investment = models.DecimalField(
+        _("weight: investment per mu"), max_digits=5, decimal_places=2, default=Decimal(1)
+    )
+    weight_tax = models.DecimalField(_("weight: tax per mu"), max_digits=5, decimal_places=2, default=Decimal(1))
+    weight_energy = models.DecimalField(
+        _("weight: value added per tce"), max_digits=5, decimal_places=2, default=Decimal(1)
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("grade bands")
+        verbose_name_plural = _("grade bands")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(a_from__gte=F("b_from")) & Q(b_from__gte=F("c_from")),
+                name="grade_bands_descending",
+                violation_error_message=_("Bands must descend: A ≥ B ≥ C."),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.effective_from)

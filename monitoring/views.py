@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from monitoring.grading import project_grades
 from monitoring.models import Indicator
 from monitoring.selectors import indicator_table
 from projects import selectors as project_selectors
@@ -10,6 +11,11 @@ from projects import selectors as project_selectors
 def project_monitoring(request, pk):
     project = project_selectors.project_detail(user=request.user, pk=pk)
     agreement = getattr(project, "performance_agreement", None)
+    grades = project_grades(project)
+    chart = {
+        "years": [f"{g['year']}（{g['n']}）" for g in grades],
+        "ratios": [float(g["ratio"]) if g["ratio"] is not None else None for g in grades],
+    }
     return render(
         request,
         "monitoring/project.html",
@@ -20,5 +26,7 @@ def project_monitoring(request, pk):
             "checkpoints": agreement.checkpoints.all() if agreement else [],
             "indicators": list(Indicator),
             "table": indicator_table(user=request.user, project=project),
+            "grades": grades,
+            "chart": chart,
         },
     )

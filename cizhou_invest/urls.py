@@ -17,6 +17,7 @@ api_v1 = [
     path("audit/entries/", audit_api.AuditEntryListApi.as_view(), name="audit_entry_list"),
     path("", include("projects.api_urls")),
     path("", include("decisions.api_urls")),
+    path("", include("monitoring.api_urls")),
 ]
 
 urlpatterns = [

@@ -97,6 +97,9 @@ PAGES = {
     "/decisions/minutes/999999/pdf/": {"*": 404},
     "/decisions/rules/": BUSINESS,
     "/monitoring/projects/{project}/": VISIBLE_PROJECT,
+    "/api/v1/projects/{project}/indicators/": VISIBLE_PROJECT,
+    "/api/v1/projects/{project}/indicators/tax/2025/": {"*": 405},
+    "/api/v1/projects/{project}/grades/": VISIBLE_PROJECT,
     "/api/v1/projects/": BUSINESS,
     "/api/v1/projects/{project}/": VISIBLE_PROJECT,
     "/api/v1/projects/{project}/transition/": VISIBLE_PROJECT,
@@ -158,7 +161,12 @@ def test_the_page_table_covers_every_url():
     walk(get_resolver().url_patterns)
     unguarded = {"login/", "logout/", "i18n/setlang/", "healthz", "api/v1/auth/token/", "api/schema/", "api/docs/"}
     table = {re.sub(r"\{\w+\}|999999", "<int:pk>", url.lstrip("/")) for url in PAGES}
-    table = {t.replace("resources/parcel/", "resources/<str:kind>/") for t in table}
+    concrete = {
+        "resources/parcel/": "resources/<str:kind>/",
+        "indicators/tax/2025/": "indicators/<str:indicator>/<int:year>/",
+    }
+    for literal, route in concrete.items():
+        table = {t.replace(literal, route) for t in table}
     missing = routes - unguarded - table - {"accounts/security/unlock/"}
     assert not missing, f"Add these URLs to PAGES with who may see them: {sorted(missing)}"
 

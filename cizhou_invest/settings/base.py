@@ -197,6 +197,7 @@ SPECTACULAR_SETTINGS = {
         "PreferentialTermKindEnum": "decisions.models.PreferentialTerm.Kind",
         "ProjectStageEnum": "projects.stages.Stage",
         "ResourceStatusEnum": "projects.models.ResourceStatus",
+        "IndicatorEnum": "monitoring.models.Indicator",
     },
 }
 

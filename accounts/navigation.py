@@ -39,6 +39,7 @@ register(_("Investment project library"), "projects:filing_list", "projects.view
 register(_("Channels"), "projects:channels", "projects.view")
 register(_("Decisions"), "decisions:queue", "projects.view")
 register(_("Minutes"), "decisions:minute_list", "projects.view")
+register(_("Findings"), "monitoring:finding_list", "projects.view")
 register(_("Users"), "accounts:user_list", "users.manage")
 register(_("Units"), "accounts:unit_list", "units.manage")
 register(_("Security"), "accounts:security", "security.view")

@@ -12,6 +12,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    "check-missing-indicator-data": {
+        "task": "monitoring.tasks.check_missing_data",
+        "schedule": crontab(minute=15, hour=2),
+    },
     "purge-expired-lockouts": {
         "task": "accounts.tasks.purge_expired_lockouts",
         "schedule": crontab(minute="*/10"),

@@ -1,6 +1,7 @@
 """Helpers for tasks: every task run is recorded with its outcome and counts."""
 
 import functools
+import inspect
 
 from django.utils import timezone
 
@@ -8,12 +9,16 @@ from core.models import TaskRun
 
 
 def tracked(func):
-    """Record a TaskRun around a task body; the body returns a dict of counts."""
+    """Record a TaskRun around a task body; the body returns a dict of counts. A body with a ``run``
+    parameter receives its TaskRun (to tag what it creates)."""
+    wants_run = "run" in inspect.signature(func).parameters
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         name = f"{func.__module__}.{func.__name__}"
         run = TaskRun.objects.create(task=name)
+        if wants_run:
+            kwargs["run"] = run
         try:
             counts = func(*args, **kwargs) or {}
         except Exception as exc:

@@ -216,3 +216,53 @@ class GradeBands(models.Model):
 
     def __str__(self):
         return str(self.effective_from)
+
+
+class Finding(models.Model):
+    """A shortfall, overdue milestone or breach found by a check. One per project, kind and period."""
+
+    class Kind(models.TextChoices):
+        MISSING_DATA = "missing_data", _("Missing indicator data")
+        RECTIFICATION = "rectification", _("Below commitment: rectification")
+        BREACH = "breach", _("Breach of the agreement")
+        MILESTONE_APPROACHING = "milestone_approaching", _("Milestone approaching")
+        MILESTONE_OVERDUE = "milestone_overdue", _("Milestone overdue")
+        DISGUISED_RESALE = "disguised_resale", _("Suspected disguised land resale")
+
+    class Severity(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RECTIFYING = "rectifying", _("Rectifying")
+        RESOLVED = "resolved", _("Resolved")
+        WAIVED = "waived", _("Waived (fault tolerance)")
+        ESCALATED = "escalated", _("Escalated")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="findings")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    period = models.CharField(_("period"), max_length=20)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    owner = models.ForeignKey(Unit, verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="findings")
+    evidence = models.JSONField(_("evidence"), default=dict)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    opened_by_run = models.ForeignKey(
+        "core.TaskRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind", "period"], name="finding_once_per_project_kind_period")
+        ]
+        indexes = [models.Index(fields=["status", "severity"], name="finding_status_idx")]
+
+    def __str__(self):
+        return f"{self.project_id} {self.get_kind_display()} {self.period}"

@@ -3,10 +3,17 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Unit
 from accounts.roles import Role
 from accounts.scoping import allow, deny, has_role, rule, scope
-from monitoring.models import INDICATOR_BUREAU, Checkpoint, IndicatorValue, LandContract, PerformanceAgreement
+from monitoring.models import (
+    INDICATOR_BUREAU,
+    Checkpoint,
+    Finding,
+    IndicatorValue,
+    LandContract,
+    PerformanceAgreement,
+)
 from projects.rules import is_bureau, project_parts_visible
 
-for _model in (LandContract, PerformanceAgreement, IndicatorValue):
+for _model in (LandContract, PerformanceAgreement, IndicatorValue, Finding):
     scope(_model)(project_parts_visible)
 
 
@@ -39,3 +46,10 @@ def submit_indicator(user, indicator):
         return allow()
     label = Unit.Bureau(bureau).label if bureau else ""
     return deny(_("This indicator is supplied by the %(bureau)s.") % {"bureau": label})
+
+
+@rule("checks.run", writes=True)
+def run_checks(user, obj):
+    if has_role(user, Role.CENTRE):
+        return allow()
+    return deny(_("Only the centre runs the compliance checks on demand."))

@@ -6,6 +6,7 @@ import pytest
 from django.urls import get_resolver
 
 LIBRARIES = {
+    "Findings",
     "Projects",
     "Investors",
     "Resource library",
@@ -97,6 +98,8 @@ PAGES = {
     "/decisions/minutes/999999/pdf/": {"*": 404},
     "/decisions/rules/": BUSINESS,
     "/monitoring/projects/{project}/": VISIBLE_PROJECT,
+    "/monitoring/findings/": BUSINESS,
+    "/monitoring/checks/run/": {"*": 405},
     "/api/v1/projects/{project}/indicators/": VISIBLE_PROJECT,
     "/api/v1/projects/{project}/indicators/tax/2025/": {"*": 405},
     "/api/v1/projects/{project}/grades/": VISIBLE_PROJECT,

@@ -1,0 +1,11 @@
+from celery import shared_task
+
+from core.tasks import tracked
+from monitoring import checks
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+@tracked
+def check_missing_data(year=None, *, run):
+    """Open a finding for every supervised project whose indicator data for the year is incomplete."""
+    return checks.check_missing_data(year=year or checks.last_complete_year(), run=run)

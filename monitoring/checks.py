@@ -2,13 +2,15 @@
 database refuses a second finding for the same project, kind and period) and records what it opened."""
 
 import datetime
+from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Unit
 from monitoring.grading import SUPERVISED_YEARS
-from monitoring.models import Finding, IndicatorValue
+from monitoring.models import EquityChange, Finding, IndicatorValue
 from projects.models import Project
 from projects.stages import Stage
 
@@ -75,3 +77,76 @@ def check_missing_data(*, year, run):
 
 def last_complete_year():
     return timezone.localdate().year - 1
+
+
+# Disguised land resale 名为股权转让、实为倒卖土地 (ours: ≥ 50 % within 12 months, DESIGN section 5).
+RESALE_WINDOW = datetime.timedelta(days=365)
+RESALE_SHARE = Decimal(50)
+HOLDING_LAND = [
+    Stage.SIGNED,
+    Stage.LAND_SUPPLIED,
+    Stage.CONSTRUCTION,
+    Stage.COMPLETED,
+    Stage.IN_PRODUCTION,
+    Stage.OPERATING,
+]
+NOT_BUILT = [Stage.SIGNED, Stage.LAND_SUPPLIED, Stage.CONSTRUCTION]
+BELOW_COMMITMENT = [Finding.Kind.RECTIFICATION, Finding.Kind.BREACH]
+
+
+def _percent(value):
+    return str(Decimal(value).quantize(Decimal("0.01")))
+
+
+def check_disguised_resale(*, run):
+    """Unapproved transfers of a land-holding company reaching control, or 50 % within 12 months, on a project
+    still holding its land that is not built yet or falls short of its commitments: a high-severity finding
+    for the centre and 资规局."""
+    window = (
+        EquityChange.objects.filter(
+            company=OuterRef("company"),
+            approved=False,
+            registered_on__lte=OuterRef("registered_on"),
+            registered_on__gt=OuterRef("registered_on") - RESALE_WINDOW,
+        )
+        .values("company")
+        .annotate(total=Sum("share"))
+        .values("total")
+    )
+    suspicious = (
+        EquityChange.objects.filter(approved=False)
+        .annotate(within_year=Coalesce(Subquery(window), Value(Decimal(0)), output_field=DecimalField()))
+        .filter(Q(change_of_control=True) | Q(within_year__gte=RESALE_SHARE))
+    )
+    open_shortfall = Finding.objects.filter(
+        kind__in=BELOW_COMMITMENT, status__in=[Finding.Status.OPEN, Finding.Status.RECTIFYING]
+    )
+    eligible = Project.objects.filter(stage__in=HOLDING_LAND).filter(
+        Q(stage__in=NOT_BUILT) | Q(pk__in=open_shortfall.values("project"))
+    )
+    pairs = suspicious.filter(company__projects__in=eligible).values_list(
+        "company__projects", "pk", "registered_on", "share", "within_year", "change_of_control"
+    )
+    centre = Unit.objects.get(kind=Unit.Kind.CENTRE)
+    zigui = Unit.objects.filter(bureau=Unit.Bureau.NATURAL_RESOURCES).first()
+    findings = [
+        Finding(
+            project_id=project_id,
+            kind=Finding.Kind.DISGUISED_RESALE,
+            period=registered_on.isoformat(),
+            severity=Finding.Severity.HIGH,
+            owner=centre,
+            co_owner=zigui,
+            opened_by_run=run,
+            deadline=registered_on + datetime.timedelta(days=30),
+            evidence={
+                "equity_change": change_id,
+                "registered_on": registered_on.isoformat(),
+                "share": _percent(share),
+                "within_12_months": _percent(within),
+                "change_of_control": control,
+            },
+        )
+        for project_id, change_id, registered_on, share, within, control in pairs
+    ]
+    return {"examined": len(findings), "opened": _open(findings, run)}

@@ -62,6 +62,8 @@ def indicators(project):
             ("jingxin", Indicator.ENERGY, Decimal(2000)),
             ("tongji", Indicator.VALUE_ADDED, (Decimal(2000) * Decimal(25000) * factor).quantize(Decimal("0.01"))),
         ):
+            if indicator == Indicator.TAX and year == 2025 and project.pk % 4 == 0:
+                continue  # the tax bureau has not reported this one yet: the missing-data check finds it
             services.indicator_submit(
                 actor=_user(username),
                 project=project,
@@ -70,3 +72,24 @@ def indicators(project):
                 value=value,
                 idempotency_key=f"demo-{project.pk}-{indicator}-{year}",
             )
+
+
+def equity_and_checks():
+    """One suspicious equity transfer, then the checks the beat runs every night, so the demo has findings."""
+    from monitoring.models import EquityChange
+    from monitoring.tasks import check_disguised_resale, check_missing_data
+    from projects.models import Project
+    from projects.stages import Stage
+
+    project = Project.objects.filter(stage=Stage.CONSTRUCTION).order_by("pk").first()
+    if project and not EquityChange.objects.filter(company=project.investor).exists():
+        services.equity_change_record(
+            actor=_user("shichang"),
+            company=project.investor,
+            registered_on=datetime.date(2025, 9, 1),
+            transferor=project.investor.name,
+            transferee="宁波某置业有限公司",
+            share=Decimal("55"),
+        )
+    check_missing_data.apply()
+    check_disguised_resale.apply()

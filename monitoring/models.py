@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Unit
-from projects.models import LandParcel, Project
+from projects.models import Company, LandParcel, Project
 
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]
 
@@ -246,6 +246,14 @@ class Finding(models.Model):
     period = models.CharField(_("period"), max_length=20)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     owner = models.ForeignKey(Unit, verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="findings")
+    co_owner = models.ForeignKey(
+        Unit,
+        verbose_name=_("also owned by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="co_owned_findings",
+    )
     evidence = models.JSONField(_("evidence"), default=dict)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
@@ -266,3 +274,38 @@ class Finding(models.Model):
 
     def __str__(self):
         return f"{self.project_id} {self.get_kind_display()} {self.period}"
+
+
+class EquityChange(models.Model):
+    """A shareholder change of a land-holding company, from market-regulation (市场监管) records."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="equity_changes")
+    registered_on = models.DateField(_("registered on"))
+    transferor = models.CharField(_("transferor"), max_length=200)
+    transferee = models.CharField(_("transferee"), max_length=200)
+    share = models.DecimalField(
+        _("share transferred (percent)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal(100))],
+    )
+    change_of_control = models.BooleanField(_("change of control"), default=False)
+    approved = models.BooleanField(_("approved beforehand"), default=False)
+    approval_reference = models.CharField(_("approval reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-registered_on", "-id"]
+        verbose_name = _("equity change")
+        verbose_name_plural = _("equity changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approved=False) | ~Q(approval_reference=""),
+                name="equity_change_approval_has_reference",
+                violation_error_message=_("An approved transfer names its approval."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.company} {self.registered_on} {self.share}%"

@@ -6,6 +6,7 @@ from accounts.scoping import allow, deny, has_role, rule, scope
 from monitoring.models import (
     INDICATOR_BUREAU,
     Checkpoint,
+    EquityChange,
     Finding,
     IndicatorValue,
     LandContract,
@@ -53,3 +54,17 @@ def run_checks(user, obj):
     if has_role(user, Role.CENTRE):
         return allow()
     return deny(_("Only the centre runs the compliance checks on demand."))
+
+
+@scope(EquityChange)
+def equity_changes_visible(user, queryset):
+    from projects.rules import BUSINESS_ROLES
+
+    return queryset if has_role(user, *BUSINESS_ROLES) else queryset.none()
+
+
+@rule("equity_change.record", writes=True)
+def record_equity_change(user, obj):
+    if is_bureau(user, Unit.Bureau.MARKET):
+        return allow()
+    return deny(_("Equity changes are recorded by the Market Regulation Bureau."))

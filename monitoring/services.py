@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import require
 from core.errors import ApplicationError
-from monitoring.models import Checkpoint, IndicatorValue, LandContract, PerformanceAgreement
+from monitoring.models import Checkpoint, EquityChange, IndicatorValue, LandContract, PerformanceAgreement
 from projects.services import validated
 
 CONTRACT_FIELDS = (
@@ -98,3 +98,23 @@ def indicator_submit(
         current.save(update_fields=["is_current"])
     version.save()
     return version, True
+
+
+EQUITY_FIELDS = (
+    "registered_on",
+    "transferor",
+    "transferee",
+    "share",
+    "change_of_control",
+    "approved",
+    "approval_reference",
+)
+
+
+@transaction.atomic
+def equity_change_record(*, actor, company, **fields):
+    require(actor, "equity_change.record")
+    change = EquityChange(company=company, recorded_by=actor, **{k: v for k, v in fields.items() if k in EQUITY_FIELDS})
+    validated(change)
+    change.save()
+    return change

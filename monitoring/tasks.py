@@ -9,3 +9,10 @@ from monitoring import checks
 def check_missing_data(year=None, *, run):
     """Open a finding for every supervised project whose indicator data for the year is incomplete."""
     return checks.check_missing_data(year=year or checks.last_complete_year(), run=run)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+@tracked
+def check_disguised_resale(*, run):
+    """Screen equity changes for land resale disguised as an equity transfer."""
+    return checks.check_disguised_resale(run=run)

@@ -21,6 +21,7 @@ class Command(BaseCommand):
             after=monitoring_demo.indicators,
         )
         decisions_demo.supersede_one()
+        monitoring_demo.equity_and_checks()
         self.stdout.write(f"Projects: {created} created, {Project.objects.count()} in all.")
         self.stdout.write(self.style.SUCCESS("Demo city loaded. Users (one per role):"))
         width = max(len(r[0]) for r in rows)

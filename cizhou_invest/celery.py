@@ -12,6 +12,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    "check-milestones": {
+        "task": "monitoring.tasks.check_milestones",
+        "schedule": crontab(minute=0, hour=2),
+    },
     "check-disguised-land-resale": {
         "task": "monitoring.tasks.check_disguised_resale",
         "schedule": crontab(minute=30, hour=2),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Unit
 from monitoring.grading import SUPERVISED_YEARS
-from monitoring.models import EquityChange, Finding, IndicatorValue
+from monitoring.models import EquityChange, Finding, IndicatorValue, LandContract, MonitoringRules
 from projects.models import Project
 from projects.stages import Stage
 
@@ -150,3 +150,50 @@ def check_disguised_resale(*, run):
         for project_id, change_id, registered_on, share, within, control in pairs
     ]
     return {"examined": len(findings), "opened": _open(findings, run)}
+
+
+# A contract's dates and the stage that shows each was met.
+MILESTONES = [
+    ("delivery", "delivery_date", Stage.LAND_SUPPLIED),
+    ("construction_start", "construction_start_deadline", Stage.CONSTRUCTION),
+    ("completion", "completion_deadline", Stage.COMPLETED),
+]
+STAGE_ORDER = [
+    Stage.SIGNED,
+    Stage.LAND_SUPPLIED,
+    Stage.CONSTRUCTION,
+    Stage.COMPLETED,
+    Stage.IN_PRODUCTION,
+    Stage.OPERATING,
+    Stage.SUPERVISION_ENDED,
+]
+
+
+def check_milestones(*, run, today=None):
+    """Contract milestones not met: overdue past their date, approaching within the warning days (data)."""
+    today = today or timezone.localdate()
+    rules = MonitoringRules.objects.filter(effective_from__lte=today).order_by("-effective_from").first()
+    warning = datetime.timedelta(days=rules.milestone_warning_days if rules else 30)
+    findings = []
+    examined = 0
+    for name, field, reached in MILESTONES:
+        not_yet = STAGE_ORDER[: STAGE_ORDER.index(reached)]
+        due = LandContract.objects.filter(project__stage__in=not_yet, **{f"{field}__lte": today + warning}).values_list(
+            "project_id", "project__landing_unit_id", "number", field
+        )
+        for project_id, unit_id, number, date in due:
+            examined += 1
+            overdue = date < today
+            findings.append(
+                Finding(
+                    project_id=project_id,
+                    period=f"{name}:{date.isoformat()}",
+                    owner_id=unit_id,
+                    opened_by_run=run,
+                    kind=Finding.Kind.MILESTONE_OVERDUE if overdue else Finding.Kind.MILESTONE_APPROACHING,
+                    severity=Finding.Severity.MEDIUM if overdue else Finding.Severity.LOW,
+                    deadline=date,
+                    evidence={"milestone": name, "date": date.isoformat(), "contract": number},
+                )
+            )
+    return {"examined": examined, "opened": _open(findings, run)}

@@ -77,7 +77,7 @@ def indicators(project):
 def equity_and_checks():
     """One suspicious equity transfer, then the checks the beat runs every night, so the demo has findings."""
     from monitoring.models import EquityChange
-    from monitoring.tasks import check_disguised_resale, check_missing_data
+    from monitoring.tasks import check_disguised_resale, check_milestones, check_missing_data
     from projects.models import Project
     from projects.stages import Stage
 
@@ -93,3 +93,4 @@ def equity_and_checks():
         )
     check_missing_data.apply()
     check_disguised_resale.apply()
+    check_milestones.apply()

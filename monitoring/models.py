@@ -243,7 +243,7 @@ class Finding(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="findings")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    period = models.CharField(_("period"), max_length=20)
+    period = models.CharField(_("period"), max_length=40)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     owner = models.ForeignKey(Unit, verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="findings")
     co_owner = models.ForeignKey(
@@ -309,3 +309,19 @@ class EquityChange(models.Model):
 
     def __str__(self):
         return f"{self.company} {self.registered_on} {self.share}%"
+
+
+class MonitoringRules(models.Model):
+    """Settings of the compliance checks, in force from a date."""
+
+    effective_from = models.DateField(_("in force from"), unique=True)
+    milestone_warning_days = models.PositiveSmallIntegerField(_("warn this many days before a milestone"), default=30)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("monitoring rules")
+        verbose_name_plural = _("monitoring rules")
+
+    def __str__(self):
+        return str(self.effective_from)

@@ -16,3 +16,10 @@ def check_missing_data(year=None, *, run):
 def check_disguised_resale(*, run):
     """Screen equity changes for land resale disguised as an equity transfer."""
     return checks.check_disguised_resale(run=run)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+@tracked
+def check_milestones(*, run):
+    """Open findings for contract milestones overdue or approaching."""
+    return checks.check_milestones(run=run)

@@ -49,11 +49,8 @@ def check_missing_data(*, year, run):
     )
     centre = Unit.objects.get(kind=Unit.Kind.CENTRE)
     deadline = datetime.date(year + 1, 1, 1) + datetime.timedelta(days=DATA_DEADLINE_DAYS)
-    missing = list(
-        supervised.exclude(pk__in=complete)
-        .exclude(findings__kind=Finding.Kind.MISSING_DATA, findings__period=str(year))
-        .values_list("pk", flat=True)
-    )
+    already = Finding.objects.filter(kind=Finding.Kind.MISSING_DATA, period=str(year)).values("project")
+    missing = list(supervised.exclude(pk__in=complete).exclude(pk__in=already).values_list("pk", flat=True))
     present = {}
     for project_id, indicator in IndicatorValue.objects.filter(
         project_id__in=missing, year=year, is_current=True

@@ -51,7 +51,7 @@ def validate_national_project_code(value):
     match = NATIONAL_CODE_RE.match((value or "").strip())
     if not match:
         raise ValidationError(
-            _("A project code has the form YYMM-XXXXXX-XX-XX-XXXXXX (e.g. 2401-330282-04-01-123456)."),
+            _("A project code has the form YYMM-NNNNNN-NN-NN-NNNNNN (e.g. 2401-330282-04-01-123456)."),
             code="project_code_format",
         )
     month = int(match.group(2))

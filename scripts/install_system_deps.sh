@@ -9,10 +9,16 @@ else
 fi
 missing=()
 for p in "${packages[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  # Same database as `dpkg -s`, but only a fully installed package counts (not one removed but still configured).
+  [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "Installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Another apt run may hold the locks. `install` can wait for dpkg's lock; `update` cannot, so retry it.
+for try in $(seq 60); do
+  out=$(apt-get update -qq 2>&1) && break
+  grep -q 'Could not get lock' <<<"$out" && [ "$try" -lt 60 ] || { echo "$out" >&2; exit 1; }
+  sleep 5
+done
+apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null

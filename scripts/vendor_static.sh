@@ -3,13 +3,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stamp=frontend/node_modules/.vendored
-if [ ! -f "$stamp" ] || [ frontend/package-lock.json -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ frontend/package-lock.json -nt "$stamp" ] || [ frontend/package.json -nt "$stamp" ]; then
   (cd frontend && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
   touch "$stamp"
 fi
 mkdir -p static/vendor
 m=frontend/node_modules
-# Source maps too: the production static storage follows sourceMappingURL references.
-cp -u "$m/bootstrap/dist/css/bootstrap.min.css" "$m/bootstrap/dist/css/bootstrap.min.css.map" \
-      "$m/bootstrap/dist/js/bootstrap.bundle.min.js" "$m/bootstrap/dist/js/bootstrap.bundle.min.js.map" \
-      "$m/htmx.org/dist/htmx.min.js" "$m/echarts/dist/echarts.min.js" static/vendor/
+for f in bootstrap/dist/css/bootstrap.min.css bootstrap/dist/js/bootstrap.bundle.min.js \
+         htmx.org/dist/htmx.min.js echarts/dist/echarts.min.js; do
+  # Source maps too where shipped: the production static storage follows sourceMappingURL references.
+  for src in "$m/$f" "$m/$f.map"; do
+    [ "$src" = "$m/$f" ] || [ -f "$src" ] || continue
+    dest=static/vendor/${src##*/}
+    cmp -s "$src" "$dest" || cp "$src" "$dest"
+  done
+done

@@ -18,7 +18,7 @@ export DEBIAN_FRONTEND=noninteractive
 # Another apt run may hold the locks. `install` can wait for dpkg's lock; `update` cannot, so retry it.
 for try in $(seq 60); do
   out=$(apt-get update -qq 2>&1) && break
-  grep -q 'Could not get lock' <<<"$out" && [ "$try" -lt 60 ] || { echo "$out" >&2; exit 1; }
+  if ! grep -q 'Could not get lock' <<<"$out" || [ "$try" -eq 60 ]; then echo "$out" >&2; exit 1; fi
   sleep 5
 done
 apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null

@@ -316,6 +316,7 @@ def resource_allocate(*, actor, project, resource, note=""):
     """Give ``resource`` to ``project``. A resource already held is refused, even by a concurrent request."""
     kind = {LandParcel: "parcel", FactorySpace: "factory_space", EnergyQuota: "energy_quota"}[type(resource)]
     require(actor, RESOURCE_MODELS[kind][1], resource)
+    project = Project.objects.select_for_update().get(pk=project.pk)  # its stage as of now, held while we allocate
     if not project.is_live:
         raise ApplicationError(
             _("The project is %(stage)s; nothing can be allocated to it.") % {"stage": project.get_stage_display()}
@@ -344,11 +345,14 @@ def resource_allocate(*, actor, project, resource, note=""):
 
 @transaction.atomic
 def allocation_release(*, actor, allocation):
-    resource = allocation.resource
-    kind = {LandParcel: "parcel", FactorySpace: "factory_space", EnergyQuota: "energy_quota"}[type(resource)]
-    require(actor, RESOURCE_MODELS[kind][1], resource)
+    kind = {LandParcel: "parcel", FactorySpace: "factory_space", EnergyQuota: "energy_quota"}[type(allocation.resource)]
+    require(actor, RESOURCE_MODELS[kind][1], allocation.resource)
+    # The resource row first (as allocating does), then the allocation: a release racing a release or an
+    # allocation of the same resource waits, and sees what the other committed.
+    resource = type(allocation.resource).objects.select_for_update().get(pk=allocation.resource.pk)
+    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
     if allocation.released_at is not None:
-        raise ApplicationError(_("This allocation was already released."))
+        raise ApplicationError(_("This allocation was already released."), status_code=409)
     allocation.released_at = timezone.now()
     allocation.save(update_fields=["released_at"])
     resource.status = ResourceStatus.AVAILABLE

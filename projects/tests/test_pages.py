@@ -289,3 +289,17 @@ def test_the_resource_list_uses_a_constant_number_of_queries(city, client_for):
         return len(ctx.captured_queries)
 
     assert count(2) == count(12)
+
+
+def test_a_stale_copy_of_an_allocation_cannot_release_it_twice(city):
+    project = make_project(city["centre"])
+    parcel = _parcel(city, "P-TWICE")
+    allocation = services.resource_allocate(actor=city["zigui"], project=project, resource=parcel)
+    stale = type(allocation).objects.get(pk=allocation.pk)
+    services.allocation_release(actor=city["zigui"], allocation=allocation)
+    # Someone allocates the parcel again before the stale release arrives.
+    again = services.resource_allocate(actor=city["zigui"], project=make_project(city["centre"]), resource=parcel)
+    with pytest.raises(Exception, match="already released|已释放"):
+        services.allocation_release(actor=city["zigui"], allocation=stale)
+    parcel.refresh_from_db()
+    assert parcel.status == ResourceStatus.SUPPLIED and again.released_at is None

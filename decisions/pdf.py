@@ -2,27 +2,42 @@
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import formats, timezone, translation
 
 from decisions.models import Step
 
-# Which body issues the minutes of each meeting.
+COMMITTEE_OFFICE = "慈溪市投资促进委员会办公室"
+GOVERNMENT = "慈溪市人民政府"
+
+# Which body issues the minutes of each meeting; a landing-unit decision is issued by the landing unit.
 ISSUERS = {
-    Step.CONSULTATION: "慈溪市投资促进委员会办公室",
-    Step.REVIEW: "慈溪市投资促进委员会办公室",
-    Step.OFFICE: "慈溪市投资促进委员会办公室",
-    Step.MAYOR: "慈溪市人民政府",
+    Step.CONSULTATION: COMMITTEE_OFFICE,
+    Step.REVIEW: COMMITTEE_OFFICE,
+    Step.OFFICE: COMMITTEE_OFFICE,
+    Step.MAYOR: GOVERNMENT,
     Step.SECRETARY: "中共慈溪市委员会",
-    Step.EXECUTIVE: "慈溪市人民政府",
+    Step.EXECUTIVE: GOVERNMENT,
 }
 
 
-def minute_pdf(minute):
-    from weasyprint import HTML
+def css_string(text):
+    """``text`` as a quoted CSS string, safe inside a <style> element (for the page-margin boxes)."""
+    escaped = "".join(f"\\{ord(ch):x} " if ch in '"\\<>&\n\r' else ch for ch in str(text))
+    return f'"{escaped}"'
 
-    issuer = ISSUERS.get(minute.meeting) or minute.project.landing_unit.name
+
+def minute_issuer(minute):
+    return ISSUERS.get(minute.meeting) or minute.project.landing_unit.name
+
+
+def minute_pdf(minute):
+    """The PDF (bytes) of issued minutes: red header, number, title, meeting, project, conclusion, terms."""
+    from weasyprint import HTML  # heavy import, only when a PDF is made
+
+    issuer = minute_issuer(minute)
     # Minutes are a Chinese document whatever language the reader's interface is in.
     with translation.override("zh-hans"):
+        issued_on = formats.date_format(timezone.localtime(minute.issued_at), "Y年n月j日")
         html = render_to_string(
             "decisions/minute_pdf.html",
             {
@@ -31,6 +46,8 @@ def minute_pdf(minute):
                 "issuer": issuer,
                 "meeting": str(Step(minute.meeting).label),
                 "terms": list(minute.terms.all()),
+                "footer_number": css_string(minute.number),
+                "footer_issued": css_string(f"{issued_on}印发"),
             },
         )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -16,6 +16,10 @@ app.conf.beat_schedule = {
         "task": "monitoring.tasks.check_milestones",
         "schedule": crontab(minute=0, hour=2),
     },
+    "grade-supervised-projects": {
+        "task": "monitoring.tasks.check_grading",
+        "schedule": crontab(minute=20, hour=2),
+    },
     "check-disguised-land-resale": {
         "task": "monitoring.tasks.check_disguised_resale",
         "schedule": crontab(minute=30, hour=2),

@@ -4,35 +4,26 @@ database refuses a second finding for the same project, kind and period) and rec
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear, JSONObject
 from django.utils import timezone
 
 from accounts.models import Unit
-from monitoring.grading import SUPERVISED_YEARS
-from monitoring.models import EquityChange, Finding, IndicatorValue, LandContract, MonitoringRules
-from projects.models import Project
+from core.sql import history_insert, insert_select
+from monitoring.grading import SUPERVISED_YEARS, graded_projects, latest_grade, supervised_in
+from monitoring.models import AnnualGrade, EquityChange, Finding, Grade, IndicatorValue, LandContract, MonitoringRules
+from projects.models import Project, StageChange
 from projects.stages import Stage
 
-SUPERVISED_STAGES = [Stage.IN_PRODUCTION, Stage.OPERATING]
 REQUIRED = ["investment", "tax", "energy", "value_added"]
 DATA_DEADLINE_DAYS = 30
-
-
-def supervised_in(year):
-    """Projects under supervision in calendar ``year``: producing, and within their 7 years."""
-    return Project.objects.filter(
-        stage__in=SUPERVISED_STAGES,
-        production_start_date__year__lte=year,
-        production_start_date__year__gt=year - SUPERVISED_YEARS,
-    )
 
 
 def _open(findings, run):
     """Insert the findings the database does not already hold, and their history; returns how many."""
     Finding.objects.bulk_create(findings, ignore_conflicts=True)
-    # Rows that conflicted were not inserted, so the run's own rows are exactly the new ones.
-    created = list(Finding.objects.filter(opened_by_run=run))
+    # Rows that conflicted were not inserted, so the run's own rows of these kinds are exactly the new ones.
+    created = list(Finding.objects.filter(opened_by_run=run, kind__in={f.kind for f in findings}))
     Finding.history.bulk_history_create(created)
     return len(created)
 
@@ -118,8 +109,15 @@ def check_disguised_resale(*, run):
     open_shortfall = Finding.objects.filter(
         kind__in=BELOW_COMMITMENT, status__in=[Finding.Status.OPEN, Finding.Status.RECTIFYING]
     )
-    eligible = Project.objects.filter(stage__in=HOLDING_LAND).filter(
-        Q(stage__in=NOT_BUILT) | Q(pk__in=open_shortfall.values("project"))
+    # Below its commitments: its latest recorded grade is under A, or a shortfall finding is still open.
+    eligible = (
+        Project.objects.filter(stage__in=HOLDING_LAND)
+        .annotate(latest=latest_grade())
+        .filter(
+            Q(stage__in=NOT_BUILT)
+            | Q(latest__in=[Grade.B, Grade.C, Grade.D])
+            | Q(pk__in=open_shortfall.values("project"))
+        )
     )
     pairs = suspicious.filter(company__projects__in=eligible).values_list(
         "company__projects", "pk", "registered_on", "share", "within_year", "change_of_control"
@@ -194,3 +192,116 @@ def check_milestones(*, run, today=None):
                 )
             )
     return {"examined": examined, "opened": _open(findings, run)}
+
+
+# Yearly grading ---------------------------------------------------------------------------------------
+
+# What a grade opens (DESIGN section 5): C a rectification by the landing unit, D a breach for the centre.
+GRADE_FINDINGS = {
+    Grade.C: (Finding.Kind.RECTIFICATION, Finding.Severity.MEDIUM),
+    Grade.D: (Finding.Kind.BREACH, Finding.Severity.HIGH),
+}
+RECTIFICATION_MONTHS = 6
+
+
+def check_grading(*, year, run):
+    """Grade every supervised project for ``year`` (years 1 to 7 after production), open a rectification
+    finding for each C and a breach finding for each D, and end the supervision of projects whose 7th year
+    is over. Set-based: one ``INSERT ... SELECT`` per step, however many projects."""
+    now = timezone.now()
+    projects, bands = graded_projects(year)
+    graded = insert_select(
+        AnnualGrade,
+        {
+            "project": F("pk"),
+            "year": Value(year),
+            "year_after_production": Value(year + 1) - ExtractYear("production_start_date"),
+            "investment_ratio": F("inv_ratio"),
+            "tax_ratio": F("tax_ratio"),
+            "energy_ratio": F("energy_ratio"),
+            "ratio": F("overall"),
+            "grade": F("grade"),
+            "bands": Value(bands.pk, output_field=IntegerField()),
+            "graded_at": Value(now),
+            "run": Value(run.pk),
+        },
+        projects,
+        conflict=["project", "year"],
+        # A correction of the data since the last run changes the grade; the findings it opened stay.
+        update=["investment_ratio", "tax_ratio", "energy_ratio", "ratio", "grade", "bands", "graded_at", "run"],
+    )
+    centre = Unit.objects.get(kind=Unit.Kind.CENTRE)
+    below = AnnualGrade.objects.filter(year=year, grade__in=list(GRADE_FINDINGS))
+    deadline = datetime.date(year + 1, 1, 1) + datetime.timedelta(days=RECTIFICATION_MONTHS * 30)
+    breach = Q(grade=Grade.D)
+    opened = insert_select(
+        Finding,
+        {
+            "project": F("project_id"),
+            "kind": Case(*[When(grade=g, then=Value(k)) for g, (k, _s) in GRADE_FINDINGS.items()]),
+            "severity": Case(*[When(grade=g, then=Value(s)) for g, (_k, s) in GRADE_FINDINGS.items()]),
+            "period": Value(str(year)),
+            # A breach is the centre's, with the landing unit; a rectification the landing unit's.
+            "owner": Case(
+                When(breach, then=Value(centre.pk)), default=F("project__landing_unit_id"), output_field=IntegerField()
+            ),
+            "co_owner": Case(
+                When(breach, then=F("project__landing_unit_id")), default=Value(None), output_field=IntegerField()
+            ),
+            "evidence": JSONObject(
+                year=F("year"),
+                year_after_production=F("year_after_production"),
+                grade=F("grade"),
+                ratio=F("ratio"),
+                investment_per_mu=F("investment_ratio"),
+                tax_per_mu=F("tax_ratio"),
+                value_added_per_energy=F("energy_ratio"),
+            ),
+            "deadline": Value(deadline),
+            "status": Value(Finding.Status.OPEN),
+            "opened_at": Value(now),
+            "opened_by_run": Value(run.pk),
+        },
+        below,
+        conflict=["project", "kind", "period"],
+    )
+    history_insert(Finding.objects.filter(opened_by_run=run, kind__in=[k for k, _s in GRADE_FINDINGS.values()]))
+    return {
+        "examined": supervised_in(year).count(),
+        "graded": graded,
+        "opened": opened,
+        "supervision_ended": end_supervision(year=year, now=now),
+    }
+
+
+def end_supervision(*, year, now):
+    """Projects whose 7th year after production is ``year`` or earlier leave supervision: a stage change each,
+    recorded in the timeline and the history, in three statements."""
+    ending = Project.objects.filter(
+        stage__in=[Stage.IN_PRODUCTION, Stage.OPERATING],
+        production_start_date__year__lte=year - SUPERVISED_YEARS + 1,
+    )
+    insert_select(
+        StageChange,
+        {
+            "project": F("pk"),
+            "from_stage": F("stage"),
+            "to_stage": Value(Stage.SUPERVISION_ENDED),
+            "at": Value(now),
+            "note": Value(f"{year}年为投产后第7年，监管期结束"),
+        },
+        ending,
+    )
+    moved = ending.update(stage=Stage.SUPERVISION_ENDED, stage_changed_at=now, updated_at=now)
+    history_insert(Project.objects.filter(stage=Stage.SUPERVISION_ENDED, stage_changed_at=now), history_type="~")
+    return moved
+
+
+def sweep(*, year, run, today=None):
+    """Every check, in the order the beat runs them (grading before the resale screen, which reads grades)."""
+    return {
+        "missing_data": check_missing_data(year=year, run=run),
+        "grading": check_grading(year=year, run=run),
+        "milestones": check_milestones(run=run, today=today),
+        "disguised_resale": check_disguised_resale(run=run),
+    }

@@ -218,6 +218,47 @@ class GradeBands(models.Model):
         return str(self.effective_from)
 
 
+class Grade(models.TextChoices):
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+    D = "D", "D"
+
+
+class AnnualGrade(models.Model):
+    """A supervised project's recorded grade for a year after production (1 to 7), written by the grading
+    sweep from the current indicator values; re-grading after a correction updates it."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="grades")
+    year = models.PositiveSmallIntegerField(_("year"))
+    year_after_production = models.PositiveSmallIntegerField(_("year after production"))
+    investment_ratio = models.DecimalField(_("investment per mu (%)"), max_digits=10, decimal_places=1, null=True)
+    tax_ratio = models.DecimalField(_("tax per mu (%)"), max_digits=10, decimal_places=1, null=True)
+    energy_ratio = models.DecimalField(_("value added per tce (%)"), max_digits=10, decimal_places=1, null=True)
+    ratio = models.DecimalField(_("overall (%)"), max_digits=10, decimal_places=1)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
+    bands = models.ForeignKey(GradeBands, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    graded_at = models.DateTimeField(_("graded"))
+    run = models.ForeignKey("core.TaskRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["project", "year"]
+        verbose_name = _("annual grade")
+        verbose_name_plural = _("annual grades")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year"], name="annual_grade_once_per_year"),
+            # Year 8 and later are not graded: the database refuses them.
+            models.CheckConstraint(
+                condition=Q(year_after_production__gte=1, year_after_production__lte=7),
+                name="annual_grade_years_1_to_7",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "grade"], name="annual_grade_year_idx")]
+
+    def __str__(self):
+        return f"{self.project_id} {self.year} {self.grade}"
+
+
 class Finding(models.Model):
     """A shortfall, overdue milestone or breach found by a check. One per project, kind and period."""
 

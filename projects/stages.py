@@ -56,7 +56,7 @@ PATHS = [
     ([Stage.CONSTRUCTION], Stage.COMPLETED),
     ([Stage.COMPLETED], Stage.IN_PRODUCTION),
     ([Stage.IN_PRODUCTION], Stage.OPERATING),
-    ([Stage.OPERATING], Stage.SUPERVISION_ENDED),
+    ([Stage.IN_PRODUCTION, Stage.OPERATING], Stage.SUPERVISION_ENDED),
 ]
 
 _guards = defaultdict(list)

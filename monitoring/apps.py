@@ -7,4 +7,19 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Performance monitoring")
 
     def ready(self):
-        from monitoring import guards  # noqa: F401 - registers the dual-contract stage guards
+        from monitoring import excel, guards  # noqa: F401 - guards registers the dual-contract stage guards
+        from projects import imports
+        from projects.models import ImportJob
+
+        imports.register(
+            ImportJob.Kind.INDICATORS,
+            imports.ImportKind(
+                permission="indicator.import",
+                importer=excel.import_indicators,
+                record=excel.record,
+                preview=excel.preview_cells,
+                headers=excel.HEADERS,
+                upload_url="monitoring:data",
+                done_url="monitoring:data",
+            ),
+        )

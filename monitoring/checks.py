@@ -5,13 +5,23 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Case, Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractYear, JSONObject
-from django.utils import timezone
+from django.db.models.functions import Cast, Coalesce, ExtractYear, JSONObject
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
 from core.sql import history_insert, insert_select
 from monitoring.grading import SUPERVISED_YEARS, graded_projects, latest_grade, supervised_in
-from monitoring.models import AnnualGrade, EquityChange, Finding, Grade, IndicatorValue, LandContract, MonitoringRules
+from monitoring.models import (
+    AnnualGrade,
+    EquityChange,
+    Finding,
+    FindingAction,
+    Grade,
+    IndicatorValue,
+    LandContract,
+    MonitoringRules,
+)
 from projects.models import Project, StageChange
 from projects.stages import Stage
 
@@ -26,6 +36,34 @@ def _open(findings, run):
     created = list(Finding.objects.filter(opened_by_run=run, kind__in={f.kind for f in findings}))
     Finding.history.bulk_history_create(created)
     return len(created)
+
+
+ACTIVE = [Finding.Status.OPEN, Finding.Status.RECTIFYING, Finding.Status.ESCALATED]
+
+
+def _close(findings, run, note):
+    """Resolve the active ``findings`` whose cause is gone: an action row each, one update, their history.
+    The note is stored in Chinese, whoever's language the run happens in: it is a record."""
+    now = timezone.now()
+    with translation.override("zh-hans"):
+        note = str(note)
+    active = findings.filter(status__in=ACTIVE)
+    insert_select(
+        FindingAction,
+        {
+            "finding": F("pk"),
+            "from_status": F("status"),
+            "to_status": Value(Finding.Status.RESOLVED),
+            "at": Value(now),
+            "note": Value(note),
+            "run": Value(run.pk),
+        },
+        active,
+    )
+    closed = active.update(status=Finding.Status.RESOLVED)
+    steps = FindingAction.objects.filter(run=run, at=now).values("finding")
+    history_insert(Finding.objects.filter(pk__in=steps), change_reason=note[:100], history_type="~")
+    return closed
 
 
 def check_missing_data(*, year, run):
@@ -60,7 +98,10 @@ def check_missing_data(*, year, run):
         )
         for pk in missing
     ]
-    return {"examined": supervised.count(), "opened": _open(findings, run)}
+    opened = _open(findings, run)
+    arrived = Finding.objects.filter(kind=Finding.Kind.MISSING_DATA, period=str(year), project__in=complete)
+    closed = _close(arrived, run, _("The missing data has arrived (checked by the compliance engine)."))
+    return {"examined": supervised.count(), "opened": opened, "closed": closed}
 
 
 def last_complete_year():
@@ -191,7 +232,19 @@ def check_milestones(*, run, today=None):
                     evidence={"milestone": name, "date": date.isoformat(), "contract": number},
                 )
             )
-    return {"examined": examined, "opened": _open(findings, run)}
+    opened = _open(findings, run)
+    closed = 0
+    for name, _field, reached in MILESTONES:
+        met = Finding.objects.filter(
+            kind__in=[Finding.Kind.MILESTONE_OVERDUE, Finding.Kind.MILESTONE_APPROACHING],
+            period__startswith=f"{name}:",
+            project__stage__in=STAGE_ORDER[STAGE_ORDER.index(reached) :],
+        )
+        closed += _close(met, run, _("The milestone has been reached."))
+    # An approaching milestone whose date has passed is now an overdue one, a finding of its own.
+    passed = Finding.objects.filter(kind=Finding.Kind.MILESTONE_APPROACHING, deadline__lt=today)
+    closed += _close(passed, run, _("The date has passed: followed by the overdue finding."))
+    return {"examined": examined, "opened": opened, "closed": closed}
 
 
 # Yearly grading ---------------------------------------------------------------------------------------
@@ -221,7 +274,7 @@ def check_grading(*, year, run):
             "energy_ratio": F("energy_ratio"),
             "ratio": F("overall"),
             "grade": F("grade"),
-            "bands": Value(bands.pk, output_field=IntegerField()),
+            "bands": Cast(Value(bands.pk), IntegerField()),  # NULL when only the default bands apply
             "graded_at": Value(now),
             "run": Value(run.pk),
         },

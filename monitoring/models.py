@@ -302,7 +302,17 @@ class Finding(models.Model):
     opened_by_run = models.ForeignKey(
         "core.TaskRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    exemption = models.ForeignKey(
+        "decisions.Exemption",
+        verbose_name=_("fault-tolerance exemption"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="waived_findings",
+    )
     history = HistoricalRecords()
+
+    CLOSED = (Status.RESOLVED, Status.WAIVED)
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -315,6 +325,32 @@ class Finding(models.Model):
 
     def __str__(self):
         return f"{self.project_id} {self.get_kind_display()} {self.period}"
+
+
+class FindingAction(models.Model):
+    """One step of a finding's handling: who moved it from what status to what, when and why."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="actions")
+    from_status = models.CharField(_("from"), max_length=12, choices=Finding.Status.choices)
+    to_status = models.CharField(_("to"), max_length=12, choices=Finding.Status.choices)
+    # No actor: the compliance engine closed it (the data arrived, the milestone was reached).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    note = models.TextField(_("note"))
+    run = models.ForeignKey("core.TaskRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    exemption = models.ForeignKey(
+        "decisions.Exemption", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("finding action")
+        verbose_name_plural = _("finding actions")
+
+    def __str__(self):
+        return f"{self.finding_id}: {self.from_status} → {self.to_status}"
 
 
 class EquityChange(models.Model):

@@ -49,6 +49,27 @@ def submit_indicator(user, indicator):
     return deny(_("This indicator is supplied by the %(bureau)s.") % {"bureau": label})
 
 
+def supplied_by(user):
+    """The indicators ``user``'s bureau supplies (none for anyone else)."""
+    if not has_role(user, Role.BUREAU) or user.unit is None:
+        return []
+    return [indicator for indicator, bureau in INDICATOR_BUREAU.items() if bureau == user.unit.bureau]
+
+
+@rule("indicator_data.view", writes=False)
+def view_indicator_data(user, obj):
+    if has_role(user, Role.CENTRE, Role.BUREAU, Role.LANDING, Role.LEADER, Role.NPC_DEPUTY):
+        return allow()
+    return deny(_("Your role does not work with indicator data."))
+
+
+@rule("indicator.import", writes=True)
+def import_indicators(user, obj):
+    if supplied_by(user):
+        return allow()
+    return deny(_("Indicator data is submitted by the bureaus that supply it (tax, statistics, economy, development)."))
+
+
 @rule("checks.run", writes=True)
 def run_checks(user, obj):
     if has_role(user, Role.CENTRE):
@@ -68,3 +89,31 @@ def record_equity_change(user, obj):
     if is_bureau(user, Unit.Bureau.MARKET):
         return allow()
     return deny(_("Equity changes are recorded by the Market Regulation Bureau."))
+
+
+def _owns(user, finding):
+    return user.unit_id is not None and user.unit_id in (finding.owner_id, finding.co_owner_id)
+
+
+@rule("finding.work", writes=True)
+def work_finding(user, finding):
+    """Rectify or resolve: the centre, or the staff of the unit that owns the finding."""
+    if has_role(user, Role.CENTRE):
+        return allow()
+    if has_role(user, Role.LANDING, Role.BUREAU) and finding is not None and _owns(user, finding):
+        return allow()
+    return deny(_("Only the centre or the unit that owns the finding handles it."))
+
+
+@rule("finding.escalate", writes=True)
+def escalate_finding(user, finding):
+    if has_role(user, Role.CENTRE):
+        return allow()
+    return deny(_("Only the centre escalates a finding."))
+
+
+@rule("finding.waive", writes=True)
+def waive_finding(user, finding):
+    if has_role(user, Role.CENTRE):
+        return allow()
+    return deny(_("Only the centre waives a finding, under an approved fault-tolerance exemption."))

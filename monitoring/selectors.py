@@ -17,3 +17,47 @@ def indicator_table(*, user, project):
         {"year": year, "cells": [(rows[year].get(i.value), versions.get((year, i.value), 0)) for i in Indicator]}
         for year in sorted(rows)
     ]
+
+
+def missing_data(*, user, year, indicators):
+    """Projects under supervision in ``year`` (visible to ``user``) still lacking any of ``indicators``,
+    each annotated ``has_<indicator>``: one query, however many projects."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from monitoring.grading import supervised_in
+    from projects.models import Project
+
+    has = {
+        f"has_{i}": Exists(
+            IndicatorValue.objects.filter(project=OuterRef("pk"), year=year, indicator=i, is_current=True)
+        )
+        for i in indicators
+    }
+    lacking = Q()
+    for name in has:
+        lacking |= Q(**{name: False})
+    visible = visible_to(user, supervised_in(year)).select_related("landing_unit")
+    projects = visible.annotate(**has).filter(lacking).order_by("code") if has else Project.objects.none()
+    return projects, visible.count()
+
+
+def finding_board(*, user):
+    """Active findings by owner unit and severity: [(unit id, unit name, {severity: n}, total)], one query."""
+    from django.db.models import Count
+
+    from monitoring.checks import ACTIVE
+    from monitoring.models import Finding
+
+    counts = (
+        visible_to(user, Finding.objects.filter(status__in=ACTIVE))
+        .values("owner_id", "owner__name", "severity")
+        .annotate(n=Count("id"))
+        .order_by("owner__name")
+    )
+    rows = {}
+    for row in counts:
+        unit = rows.setdefault(row["owner_id"], {"id": row["owner_id"], "name": row["owner__name"], "counts": {}})
+        unit["counts"][row["severity"]] = row["n"]
+    for unit in rows.values():
+        unit["total"] = sum(unit["counts"].values())
+    return list(rows.values())

@@ -5,7 +5,15 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import require
 from core.errors import ApplicationError
-from monitoring.models import Checkpoint, EquityChange, IndicatorValue, LandContract, PerformanceAgreement
+from monitoring.models import (
+    Checkpoint,
+    EquityChange,
+    Finding,
+    FindingAction,
+    IndicatorValue,
+    LandContract,
+    PerformanceAgreement,
+)
 from projects.services import validated
 
 CONTRACT_FIELDS = (
@@ -118,3 +126,67 @@ def equity_change_record(*, actor, company, **fields):
     validated(change)
     change.save()
     return change
+
+
+# Findings: open → rectifying → resolved, or escalated, or waived with a 容错 exemption ----------------------
+
+S = Finding.Status
+# action: (from statuses, to status, rule)
+FINDING_ACTIONS = {
+    "rectify": ((S.OPEN, S.ESCALATED), S.RECTIFYING, "finding.work"),
+    "resolve": ((S.OPEN, S.RECTIFYING, S.ESCALATED), S.RESOLVED, "finding.work"),
+    "escalate": ((S.OPEN, S.RECTIFYING), S.ESCALATED, "finding.escalate"),
+    "waive": ((S.OPEN, S.RECTIFYING, S.ESCALATED), S.WAIVED, "finding.waive"),
+}
+
+
+def finding_actions_for(user, finding):
+    """The actions ``user`` may take on ``finding`` now (for the page's buttons)."""
+    from accounts.scoping import can
+
+    return [
+        action
+        for action, (sources, _target, rule_name) in FINDING_ACTIONS.items()
+        if finding.status in sources and can(user, rule_name, finding)
+    ]
+
+
+@transaction.atomic
+def finding_act(*, actor, finding, action, note, exemption=None):
+    """Move a finding along its workflow, with a note; every step is kept. A waiver needs an approved
+    fault-tolerance exemption (容错) of the same project."""
+    from decisions.models import Exemption
+
+    if action not in FINDING_ACTIONS:
+        raise ApplicationError(_("Unknown action."), errors={"action": [_("Unknown action.")]})
+    sources, target, rule_name = FINDING_ACTIONS[action]
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    require(actor, rule_name, finding)
+    if finding.status not in sources:
+        raise ApplicationError(
+            _("A finding that is %(status)s cannot be moved this way.") % {"status": finding.get_status_display()},
+            status_code=409,
+        )
+    if not (note or "").strip():
+        raise ApplicationError(_("Say what was done and why."), errors={"note": [_("A note is required.")]})
+    if action == "waive":
+        # Read again, under a lock: the exemption's decision is what the database holds now.
+        exemption = exemption and Exemption.objects.select_for_update().filter(pk=exemption.pk).first()
+        if exemption is None or exemption.project_id != finding.project_id:
+            message = _("A finding is waived only under a fault-tolerance exemption (容错) of the same project.")
+            raise ApplicationError(message, errors={"exemption": [message]})
+        if exemption.status != Exemption.Status.APPROVED:
+            message = _("The exemption is not approved.")
+            raise ApplicationError(message, errors={"exemption": [message]})
+        finding.exemption = exemption
+    FindingAction.objects.create(
+        finding=finding,
+        from_status=finding.status,
+        to_status=target,
+        actor=actor,
+        note=note.strip(),
+        exemption=exemption if action == "waive" else None,
+    )
+    finding.status = target
+    finding.save()
+    return finding

@@ -6,5 +6,11 @@ app_name = "monitoring"
 urlpatterns = [
     path("projects/<int:pk>/", views.project_monitoring, name="project"),
     path("findings/", views.finding_list, name="finding_list"),
+    path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
+    path("findings/<int:pk>/act/", views.finding_act, name="finding_act"),
+    path("data/", views.data_submission, name="data"),
+    path("data/submit/", views.data_submit, name="data_submit"),
+    path("data/template.xlsx", views.data_template, name="data_template"),
+    path("data/import/", views.data_import, name="data_import"),
     path("checks/run/", views.run_checks, name="run_checks"),
 ]

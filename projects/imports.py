@@ -1,6 +1,8 @@
 """Excel imports as worker jobs: upload → check (a trial run) → confirm → import, with progress."""
 
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -15,6 +17,42 @@ from projects import excel
 from projects.models import ImportJob
 
 PREVIEW_ROWS = 50
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """What one kind of import needs: who may start it, the importer the worker runs, how its outcome is
+    recorded on the job (rows, counts, preview cells of a row) and the headers of the preview."""
+
+    permission: str
+    importer: Callable  # (actor, fileobj, dry_run, progress) -> outcome; raises excel.ImportRefused
+    record: Callable  # (job, outcome) -> None: rows, counts
+    preview: Callable  # (row) -> cells
+    headers: list
+    upload_url: str  # where another file is uploaded
+    done_url: str  # where the imported data is seen
+
+
+def _record_projects(job, outcome):
+    job.rows, job.companies_new = outcome.projects_created, outcome.companies_created
+
+
+KINDS = {
+    ImportJob.Kind.PROJECTS: ImportKind(
+        permission="project.create",
+        importer=excel.import_projects,
+        record=_record_projects,
+        preview=excel.preview_cells,
+        headers=excel.HEADERS,
+        upload_url="projects:import",
+        done_url="projects:list",
+    )
+}
+
+
+def register(kind, import_kind):
+    """Another app's import (monitoring registers its indicator data in its AppConfig.ready)."""
+    KINDS[kind] = import_kind
 
 
 def job_path(job):
@@ -32,12 +70,12 @@ def job_progress(job):
 
 
 @transaction.atomic
-def import_job_start(*, actor, uploaded):
+def import_job_start(*, actor, uploaded, kind=ImportJob.Kind.PROJECTS):
     from projects.tasks import import_check
 
-    require(actor, "project.create")
+    require(actor, KINDS[kind].permission)
     job = ImportJob.objects.create(
-        user=actor, token=secrets.token_hex(16), original_name=Path(uploaded.name).name[:200]
+        kind=kind, user=actor, token=secrets.token_hex(16), original_name=Path(uploaded.name).name[:200]
     )
     path = job_path(job)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -52,7 +90,7 @@ def import_job_start(*, actor, uploaded):
 def import_job_confirm(*, actor, job):
     from projects.tasks import import_run
 
-    require(actor, "project.create")
+    require(actor, KINDS[job.kind].permission)
     # A conditional update: a double click confirms once.
     claimed = ImportJob.objects.filter(pk=job.pk, user=actor, status=ImportJob.Status.CHECKED).update(
         status=ImportJob.Status.IMPORTING, finished_at=None
@@ -66,13 +104,14 @@ def run_job(job_id, *, dry_run):
     """The worker's part: check or import the job's file, recording the outcome on the job."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     path = job_path(job)
+    kind = KINDS[job.kind]
 
     def progress(done, total):
         cache.set(_progress_key(job.pk), {"done": done, "total": total}, 3600)
 
     try:
         with path.open("rb") as fileobj:
-            outcome = excel.import_projects(actor=job.user, fileobj=fileobj, dry_run=dry_run, progress=progress)
+            outcome = kind.importer(actor=job.user, fileobj=fileobj, dry_run=dry_run, progress=progress)
     except excel.ImportRefused as refused:
         job.status = ImportJob.Status.REFUSED
         job.errors = [list(error) for error in refused.row_errors]
@@ -83,11 +122,11 @@ def run_job(job_id, *, dry_run):
         job.save()
         raise
     else:
-        job.rows, job.companies_new = outcome.projects_created, outcome.companies_created
+        kind.record(job, outcome)
         if dry_run:
             job.status = ImportJob.Status.CHECKED
             job.preview = [
-                [row.number, ["" if cell is None else str(cell) for cell in excel.preview_cells(row)]]
+                [row.number, ["" if cell is None else str(cell) for cell in kind.preview(row)]]
                 for row in outcome.rows[:PREVIEW_ROWS]
             ]
         else:

@@ -525,12 +525,19 @@ class ImportJob(models.Model):
 
     RUNNING = (Status.CHECKING, Status.IMPORTING)
 
+    class Kind(models.TextChoices):
+        PROJECTS = "projects", _("Projects")
+        INDICATORS = "indicators", _("Indicator data")
+
+    kind = models.CharField(_("what is imported"), max_length=20, choices=Kind.choices, default=Kind.PROJECTS)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     token = models.CharField(max_length=32, unique=True, editable=False)
     original_name = models.CharField(_("file name"), max_length=200)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKING)
     rows = models.PositiveIntegerField(_("projects in the file"), default=0)
     companies_new = models.PositiveIntegerField(_("new investors"), default=0)
+    # What else the import counts, by kind (indicator data: new versions and unchanged values).
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     preview = models.JSONField(_("preview"), default=list, blank=True)
     message = models.TextField(_("message"), blank=True)

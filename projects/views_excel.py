@@ -53,7 +53,15 @@ def project_import(request):
 
 
 def _job_context(request, job):
-    return {"job": job, "headers": excel.HEADERS, "progress": imports.job_progress(job), "shown": len(job.preview)}
+    kind = imports.KINDS[job.kind]
+    return {
+        "job": job,
+        "headers": kind.headers,
+        "upload_url": kind.upload_url,
+        "done_url": kind.done_url,
+        "progress": imports.job_progress(job),
+        "shown": len(job.preview),
+    }
 
 
 @login_required

@@ -17,13 +17,13 @@ LIBRARIES = {
 }
 EXPECTED = {
     # username: (where home lands, navigation labels in English)
-    "centre": ("/", {"Home", "Oversight portal", "Task runs"} | LIBRARIES),
-    "fagai": ("/", {"Home"} | LIBRARIES),
-    "town_a": ("/", {"Home"} | LIBRARIES),
-    "platform": ("/", {"Home"} | LIBRARIES),
+    "centre": ("/", {"Home", "Oversight portal", "Task runs", "Indicator data"} | LIBRARIES),
+    "fagai": ("/", {"Home", "Indicator data"} | LIBRARIES),
+    "town_a": ("/", {"Home", "Indicator data"} | LIBRARIES),
+    "platform": ("/", {"Home", "Indicator data"} | LIBRARIES),
     "evaluator": ("/", {"Home"} | LIBRARIES),
-    "leader": ("/", {"Home", "Oversight portal"} | LIBRARIES),
-    "deputy": ("/oversight/", {"Home", "Oversight portal"} | LIBRARIES),
+    "leader": ("/", {"Home", "Oversight portal", "Indicator data"} | LIBRARIES),
+    "deputy": ("/oversight/", {"Home", "Oversight portal", "Indicator data"} | LIBRARIES),
     "sysadmin": ("/accounts/users/", {"Home", "Users", "Units", "Administration", "Task runs"}),
     "secadmin": ("/accounts/security/", {"Home", "Security"}),
     "auditor": ("/audit/", {"Home", "Audit trail"}),
@@ -100,6 +100,13 @@ PAGES = {
     "/monitoring/projects/{project}/": VISIBLE_PROJECT,
     "/monitoring/findings/": BUSINESS,
     "/monitoring/checks/run/": {"*": 405},
+    "/monitoring/findings/{finding}/": dict.fromkeys(["centre", "fagai", "leader", "deputy", "town_a"], 200)
+    | {"*": 404},
+    "/monitoring/findings/{finding}/act/": {"*": 405},
+    "/monitoring/data/": BUSINESS - {"evaluator"},
+    "/monitoring/data/submit/": {"*": 405},
+    "/monitoring/data/template.xlsx": BUSINESS - {"evaluator"},
+    "/monitoring/data/import/": {"fagai"},
     "/api/v1/projects/{project}/indicators/": VISIBLE_PROJECT,
     "/api/v1/projects/{project}/indicators/tax/2025/": {"*": 405},
     "/api/v1/projects/{project}/grades/": VISIBLE_PROJECT,
@@ -177,6 +184,7 @@ def test_the_page_table_covers_every_url():
 def _url(template, city):
     from accounts.models import Unit
     from audit.models import AuditEntry
+    from monitoring.models import Finding
     from projects.models import Company, LandParcel, Partner, Project
 
     return template.format(
@@ -187,6 +195,7 @@ def _url(template, city):
         company=Company.objects.get().pk,
         partner=Partner.objects.get().pk,
         parcel=LandParcel.objects.get().pk,
+        finding=Finding.objects.get().pk,
     )
 
 
@@ -194,10 +203,15 @@ def _url(template, city):
 def business_data(city):
     from decimal import Decimal
 
+    from accounts.models import Unit
+    from monitoring.models import Finding
     from projects import services
     from projects.tests.factories import make_project
 
-    make_project(city["centre"], unit_code="zhouxiang")
+    project = make_project(city["centre"], unit_code="zhouxiang")
+    Finding.objects.create(
+        project=project, kind="missing_data", period="2025", severity="medium", owner=Unit.objects.get(code="centre")
+    )
     services.partner_create(actor=city["centre"], name="上海慈溪商会", kind="chamber")
     services.resource_create(
         actor=city["zigui"], kind="parcel", code="P1", location="滨海", area_m2=Decimal(1), planned_use="工业"

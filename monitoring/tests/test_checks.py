@@ -43,8 +43,8 @@ def test_incomplete_data_opens_one_finding_and_a_rerun_opens_none(city):
     services.indicator_submit(
         actor=city["shuiwu"], project=partial, indicator=Indicator.TAX, year=2025, value=Decimal(1)
     )
-    assert _run(2025) == {"examined": 3, "opened": 2}
-    assert _run(2025) == {"examined": 3, "opened": 0}
+    assert _run(2025) == {"examined": 3, "opened": 2, "closed": 0}
+    assert _run(2025) == {"examined": 3, "opened": 0, "closed": 0}
     found = {f.project_id: f for f in Finding.objects.all()}
     assert set(found) == {partial.pk, silent.pk}
     assert found[partial.pk].evidence["missing"] == ["investment", "energy", "value_added"]
@@ -67,7 +67,11 @@ def test_only_projects_under_supervision_are_checked(city):
         _supervised(city, 1, start=datetime.date(2017, 1, 1)),
     )
     make_project(city["centre"])  # not producing
-    assert _run(2025) == {"examined": 0, "opened": 0}  # 2026 start is later; 2017 start ended after year 7 (2023)
+    assert _run(2025) == {
+        "examined": 0,
+        "opened": 0,
+        "closed": 0,
+    }  # 2026 start is later; 2017 start ended after year 7 (2023)
     assert before and after
 
 
@@ -87,7 +91,7 @@ def test_the_task_records_its_run(city):
     _supervised(city, 2)
     counts = check_missing_data.apply(args=[2025]).get()
     run = TaskRun.objects.get(task="monitoring.tasks.check_missing_data")
-    assert run.outcome == TaskRun.Outcome.SUCCESS and run.counts == counts == {"examined": 2, "opened": 2}
+    assert run.outcome == TaskRun.Outcome.SUCCESS and run.counts == counts == {"examined": 2, "opened": 2, "closed": 0}
     assert set(Finding.objects.values_list("opened_by_run", flat=True)) == {run.pk}
 
 
@@ -100,3 +104,18 @@ def test_the_findings_board_is_scoped_and_only_the_centre_runs_checks(city, clie
     assert codes == [mine.code]
     assert client_for("town_a").post("/monitoring/checks/run/").status_code == 403
     assert client_for("centre").post("/monitoring/checks/run/").status_code == 302
+
+
+def test_a_missing_data_finding_closes_itself_when_the_data_arrives(city):
+    (project,) = _supervised(city, 1)
+    assert _run(2025)["opened"] == 1
+    _complete(city, project, 2025)
+    outcome = _run(2025)
+    assert (outcome["opened"], outcome["closed"]) == (0, 1)
+    finding = Finding.objects.get()
+    assert finding.status == Finding.Status.RESOLVED
+    (step,) = finding.actions.all()
+    assert (step.from_status, step.to_status, step.actor, step.run_id) == ("open", "resolved", None, step.run_id)
+    assert step.run_id is not None and "已补齐" in step.note
+    assert finding.history.first().status == Finding.Status.RESOLVED  # the bulk close is in the history
+    assert _run(2025)["closed"] == 0

@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.scoping import require, visible_to
 from core.errors import ApplicationError
-from core.units import wan_to_yuan, yuan_to_wan
+from core.units import YUAN_PER_WAN, wan_to_yuan, yuan_to_wan
 from monitoring import services
 from monitoring.models import Indicator, IndicatorValue
 from projects.excel import (
@@ -193,12 +193,13 @@ def _parse_sheet(sheet, actor):
         elif amount < 0:
             error(VALUE, _("Must not be negative."))
         elif indicator is not None:
+            exact = amount if indicator in IN_TCE else amount * YUAN_PER_WAN
             try:
                 value = from_sheet(indicator, amount)
             except InvalidOperation:
                 error(VALUE, _("This number is too large."))
             else:
-                if value != value.quantize(Decimal("0.01")):
+                if value != exact:  # more decimals than a fen (or 0.01 tce) would be rounded away
                     error(VALUE, _("Too many decimal places."))
         if not row_errors:
             key = (project.pk, indicator, year)

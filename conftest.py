@@ -4,7 +4,6 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -95,49 +94,65 @@ def _database_url():
     return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
 
 
-@pytest.fixture(scope="module")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real Celery worker process on the test database and the test broker."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cizhou_invest.settings.test", "DATABASE_URL": _database_url()}
+def start_celery(*extra, env_extra=None, log_name="worker"):
+    """A real Celery worker process (``extra``: more arguments, e.g. ``-B`` for an embedded beat) on the test
+    database and the test broker, listening to this test process's own queue. Returns (process, log path)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cizhou_invest.settings.test",
+        "DATABASE_URL": _database_url(),
+        **(env_extra or {}),
+    }
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/ yet
-    log = open(settings.VAR_DIR / f"worker-{os.getpid()}.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "cizhou_invest",
-            "worker",
-            "-P",
-            "solo",
-            "-l",
-            "info",
-            "-Q",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    log_path = settings.VAR_DIR / f"{log_name}-{os.getpid()}.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "cizhou_invest",
+                "worker",
+                "-P",
+                "solo",
+                "-l",
+                "info",
+                "-Q",
+                settings.CELERY_TASK_DEFAULT_QUEUE,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                *extra,
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"The Celery worker exited: {Path(log.name).read_text()[-2000:]}")
-        if "ready." in Path(log.name).read_text():
-            break
+            raise RuntimeError(f"The Celery worker exited: {log_path.read_text()[-2000:]}")
+        if "ready." in log_path.read_text():
+            return proc, log_path
         time.sleep(0.2)
-    else:
-        proc.kill()
-        raise RuntimeError("The Celery worker did not start within 60 s.")
-    yield proc
+    proc.kill()
+    raise RuntimeError("The Celery worker did not start within 60 s.")
+
+
+def stop_celery(proc):
     proc.terminate()
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
-    log.close()
+        proc.wait()
+
+
+@pytest.fixture(scope="module")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real Celery worker process on the test database and the test broker."""
+    proc, _log = start_celery()
+    yield proc
+    stop_celery(proc)

@@ -33,3 +33,8 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/10"),
     },
 }
+
+# For tests and demos only: run every scheduled entry each N seconds (the same entries, the same tasks).
+if os.environ.get("CIZHOU_BEAT_EVERY_SECONDS"):
+    for entry in app.conf.beat_schedule.values():
+        entry["schedule"] = float(os.environ["CIZHOU_BEAT_EVERY_SECONDS"])

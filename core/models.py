@@ -16,6 +16,9 @@ class TaskRun(models.Model):
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # The Celery task's id and which retry this is (0: the first attempt); empty when run outside Celery.
+    celery_id = models.CharField(_("Celery task id"), max_length=64, blank=True, db_index=True)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -3,6 +3,7 @@
 import functools
 import inspect
 
+from celery import current_task
 from django.utils import timezone
 
 from core.models import TaskRun
@@ -16,7 +17,12 @@ def tracked(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         name = f"{func.__module__}.{func.__name__}"
-        run = TaskRun.objects.create(task=name)
+        request = getattr(current_task, "request", None)
+        run = TaskRun.objects.create(
+            task=name,
+            celery_id=getattr(request, "id", None) or "",
+            attempt=(getattr(request, "retries", 0) or 0) + 1,
+        )
         if wants_run:
             kwargs["run"] = run
         try:

@@ -205,11 +205,16 @@ STAGE_ORDER = [
 ]
 
 
+def warning_days(today):
+    """How many days before a milestone it is "approaching": data (MonitoringRules), 30 by default."""
+    rules = MonitoringRules.objects.filter(effective_from__lte=today).order_by("-effective_from").first()
+    return rules.milestone_warning_days if rules else 30
+
+
 def check_milestones(*, run, today=None):
     """Contract milestones not met: overdue past their date, approaching within the warning days (data)."""
     today = today or timezone.localdate()
-    rules = MonitoringRules.objects.filter(effective_from__lte=today).order_by("-effective_from").first()
-    warning = datetime.timedelta(days=rules.milestone_warning_days if rules else 30)
+    warning = datetime.timedelta(days=warning_days(today))
     findings = []
     examined = 0
     for name, field, reached in MILESTONES:

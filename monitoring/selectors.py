@@ -61,3 +61,37 @@ def finding_board(*, user):
     for unit in rows.values():
         unit["total"] = sum(unit["counts"].values())
     return list(rows.values())
+
+
+def project_milestones(project, today=None):
+    """The contract's dates and the agreement's checkpoints, each: met, overdue, approaching or ahead."""
+    import datetime
+
+    from django.utils import timezone
+
+    from monitoring.checks import MILESTONES, STAGE_ORDER, warning_days
+    from monitoring.models import LandContract
+
+    today = today or timezone.localdate()
+    warning = datetime.timedelta(days=warning_days(today))
+    reached = STAGE_ORDER.index(project.stage) if project.stage in STAGE_ORDER else -1
+    rows = []
+    for contract in LandContract.objects.filter(project=project):
+        for name, field, stage in MILESTONES:
+            date = getattr(contract, field)
+            if reached >= STAGE_ORDER.index(stage):
+                state = "met"
+            elif date < today:
+                state = "overdue"
+            elif date <= today + warning:
+                state = "approaching"
+            else:
+                state = "ahead"
+            rows.append({"name": name, "contract": contract.number, "date": date, "state": state})
+    agreement = getattr(project, "performance_agreement", None)
+    checkpoints = []
+    if agreement is not None:
+        for checkpoint in agreement.checkpoints.all():
+            year = project.production_start_date.year + checkpoint.year - 1 if project.production_start_date else None
+            checkpoints.append({"checkpoint": checkpoint, "year": year})
+    return rows, checkpoints

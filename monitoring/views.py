@@ -20,7 +20,7 @@ from monitoring.checks import ACTIVE, REQUIRED, last_complete_year
 from monitoring.excel import from_sheet
 from monitoring.forms import FindingActionForm, IndicatorEntryForm
 from monitoring.grading import project_grades
-from monitoring.models import Finding, Indicator
+from monitoring.models import EquityChange, Finding, Indicator
 from monitoring.rules import supplied_by
 from monitoring.selectors import indicator_table
 from projects import imports
@@ -35,6 +35,7 @@ def project_monitoring(request, pk):
     project = project_selectors.project_detail(user=request.user, pk=pk)
     agreement = getattr(project, "performance_agreement", None)
     grades = project_grades(project)
+    milestones, checkpoints = selectors.project_milestones(project)
     chart = {
         "years": [f"{g['year']}（{g['n']}）" for g in grades],
         "ratios": [float(g["ratio"]) if g["ratio"] is not None else None for g in grades],
@@ -46,12 +47,14 @@ def project_monitoring(request, pk):
             "project": project,
             "contracts": project.land_contracts.select_related("parcel"),
             "agreement": agreement,
-            "checkpoints": agreement.checkpoints.all() if agreement else [],
             "indicators": list(Indicator),
             "table": indicator_table(user=request.user, project=project),
             "grades": grades,
             "chart": chart,
-            "findings": visible_to(request.user, project.findings.select_related("owner")),
+            "findings": visible_to(request.user, project.findings.select_related("project", "owner", "co_owner")),
+            "milestones": milestones,
+            "checkpoints": checkpoints,
+            "equity_changes": visible_to(request.user, EquityChange.objects.filter(company=project.investor_id)),
         },
     )
 

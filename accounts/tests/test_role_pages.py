@@ -110,6 +110,13 @@ PAGES = {
     "/api/v1/projects/{project}/indicators/": VISIBLE_PROJECT,
     "/api/v1/projects/{project}/indicators/tax/2025/": {"*": 405},
     "/api/v1/projects/{project}/grades/": VISIBLE_PROJECT,
+    "/api/v1/projects/{project}/land-contracts/": VISIBLE_PROJECT,
+    "/api/v1/projects/{project}/agreement/": {"*": 404},  # none signed yet
+    "/api/v1/findings/": BUSINESS,
+    "/api/v1/findings/{finding}/": VISIBLE_PROJECT,
+    "/api/v1/findings/{finding}/actions/": {"*": 405},
+    "/api/v1/equity-changes/": BUSINESS,
+    "/api/v1/indicator-data/missing/": BUSINESS - {"evaluator"},
     "/api/v1/projects/": BUSINESS,
     "/api/v1/projects/{project}/": VISIBLE_PROJECT,
     "/api/v1/projects/{project}/transition/": VISIBLE_PROJECT,

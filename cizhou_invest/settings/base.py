@@ -198,6 +198,9 @@ SPECTACULAR_SETTINGS = {
         "ProjectStageEnum": "projects.stages.Stage",
         "ResourceStatusEnum": "projects.models.ResourceStatus",
         "IndicatorEnum": "monitoring.models.Indicator",
+        "FindingStatusEnum": "monitoring.models.Finding.Status",
+        "FindingKindEnum": "monitoring.models.Finding.Kind",
+        "FindingSeverityEnum": "monitoring.models.Finding.Severity",
     },
 }
 

@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint venv static messages makemessages clean
+.PHONY: run test lint venv static messages makemessages clean bench
 
 run: venv static messages
 	scripts/install_system_deps.sh run
@@ -39,3 +39,7 @@ makemessages: venv
 
 clean:
 	rm -rf $(VENV) static/vendor frontend/node_modules staticfiles
+
+# The compliance-sweep benchmark (sizes: BENCH_SIZES="2000,20000" for a quick run); writes bench/report.md.
+bench: venv
+	scripts/install_system_deps.sh && DJANGO_ALLOW_ASYNC_UNSAFE=true scripts/with_services.sh $(PY) bench/run.py

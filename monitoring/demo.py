@@ -47,13 +47,22 @@ def sign(project):
         )
 
 
+# How much of its commitment a demo project reaches, by production year (the others meet it, grade A):
+# C opens a rectification, D a breach. The 2022 start has not had its 2025 tax reported (missing data).
+SHARE_BY_START = {2024: Decimal("0.55"), 2023: Decimal("0.3"), 2021: Decimal("0.55"), 2019: Decimal("0.3")}
+TAX_NOT_REPORTED = 2022
+
+
+def _factor(project):
+    return SHARE_BY_START.get(project.production_start_date.year, Decimal("1.1"))
+
+
 def indicators(project):
-    """A year of data per year since production; every third project falls short on tax."""
+    """A year of data per year since production, at the project's share of its commitment."""
     if project.production_start_date is None:
         return
     mu = m2_to_mu(project.land_area_m2) or Decimal(1)
-    short = project.pk % 3 == 0
-    factor = Decimal("0.55") if short else Decimal("1.1")
+    factor = _factor(project)
     for year in range(project.production_start_date.year, 2026):
         tax = (Decimal("300000") * mu * factor).quantize(Decimal("0.01"))
         for username, indicator, value in (
@@ -62,7 +71,7 @@ def indicators(project):
             ("jingxin", Indicator.ENERGY, Decimal(2000)),
             ("tongji", Indicator.VALUE_ADDED, (Decimal(2000) * Decimal(25000) * factor).quantize(Decimal("0.01"))),
         ):
-            if indicator == Indicator.TAX and year == 2025 and project.pk % 4 == 0:
+            if indicator == Indicator.TAX and year == 2025 and project.production_start_date.year == TAX_NOT_REPORTED:
                 continue  # the tax bureau has not reported this one yet: the missing-data check finds it
             services.indicator_submit(
                 actor=_user(username),
@@ -74,10 +83,13 @@ def indicators(project):
             )
 
 
-def equity_and_checks():
-    """One suspicious equity transfer, then the checks the beat runs every night, so the demo has findings."""
+def equity_and_checks(*, sweep="worker"):
+    """One suspicious equity transfer, then the first sweep of the checks the beat runs every night: sent to the
+    worker (``sweep="worker"``, as ``make run`` does), run here (``"now"``), or not at all (``"none"``)."""
+    from celery import chain
+
     from monitoring.models import EquityChange
-    from monitoring.tasks import check_disguised_resale, check_milestones, check_missing_data
+    from monitoring.tasks import check_disguised_resale, check_grading, check_milestones, check_missing_data
     from projects.models import Project
     from projects.stages import Stage
 
@@ -91,6 +103,10 @@ def equity_and_checks():
             transferee="宁波某置业有限公司",
             share=Decimal("55"),
         )
-    check_missing_data.apply()
-    check_disguised_resale.apply()
-    check_milestones.apply()
+    # In the beat's order: the resale screen reads the grades the grading has just recorded.
+    tasks = [check_missing_data, check_grading, check_milestones, check_disguised_resale]
+    if sweep == "now":
+        for task in tasks:
+            task.apply(throw=True)
+    elif sweep == "worker":
+        chain(*(task.si() for task in tasks)).delay()

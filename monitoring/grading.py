@@ -206,7 +206,19 @@ def graded_projects(year):
     area_mu = ExpressionWrapper(F("land_area_m2") / Value(M2_PER_MU), output_field=DECIMAL)
     return (
         supervised_in(year)
-        .filter(performance_agreement__isnull=False)
+        # In the same filter() as the join the sums use: only this year's current values are joined (the
+        # projects lacking one of them are dropped below anyway), not every year's every version.
+        .filter(
+            performance_agreement__isnull=False,
+            indicator_values__year=year,
+            indicator_values__is_current=True,
+            indicator_values__indicator__in=[
+                Indicator.INVESTMENT,
+                Indicator.TAX,
+                Indicator.ENERGY,
+                Indicator.VALUE_ADDED,
+            ],
+        )
         .annotate(
             inv=_current(Indicator.INVESTMENT, year),
             tax=_current(Indicator.TAX, year),

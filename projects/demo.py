@@ -86,6 +86,9 @@ STAGE_PLAN = [
     Stage.SUPERVISION_ENDED,
     Stage.TERMINATED,
     Stage.TERMINATED,
+    # Two more under supervision, so that production starts cover every year from 2018 to 2025.
+    Stage.OPERATING,
+    Stage.OPERATING,
 ]
 
 
@@ -167,7 +170,7 @@ def load_projects(*, before_submit=None, decide=None, advance_open=None, before_
                 amount_tce=Decimal(2000 * i),
             )
 
-    created = 0
+    created = producers = 0
     for n, target in enumerate(STAGE_PLAN):
         name = f"{COMPANIES[n % len(COMPANIES)][0].split('有限公司')[0]}项目（{n + 1:02d}）"
         if Project.objects.filter(name=name).exists():
@@ -219,7 +222,11 @@ def load_projects(*, before_submit=None, decide=None, advance_open=None, before_
                     date=datetime.date(2026, 3, 1),
                 )
             if step == Stage.IN_PRODUCTION:
-                project.production_start_date = datetime.date(2026 - (n % 8), 6, 1)
+                # Supervised projects in years 1 to 8 of 2025 (one per production year 2018-2025); the one
+                # whose supervision has ended started in 2017.
+                year = 2017 if target == Stage.SUPERVISION_ENDED else 2025 - producers % 8
+                producers += target != Stage.SUPERVISION_ENDED
+                project.production_start_date = datetime.date(year, 6, 1)
                 project.save(update_fields=["production_start_date"])
             note = "项目投资方撤资" if step == Stage.TERMINATED else "演示数据"
             services.project_move(actor=centre, project=project, target=step, note=note)

@@ -11,6 +11,14 @@ from projects.models import Project
 class Command(BaseCommand):
     help = "Load the demo city (idempotent) and print its users with their password."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--sweep",
+            choices=["worker", "now", "none"],
+            default="worker",
+            help="The first compliance sweep: sent to the worker (default), run now, or not at all.",
+        )
+
     def handle(self, *args, **options):
         rows = load_units_and_users(password=settings.DEMO_PASSWORD)
         created = load_projects(
@@ -21,7 +29,7 @@ class Command(BaseCommand):
             after=monitoring_demo.indicators,
         )
         decisions_demo.supersede_one()
-        monitoring_demo.equity_and_checks()
+        monitoring_demo.equity_and_checks(sweep=options["sweep"])
         self.stdout.write(f"Projects: {created} created, {Project.objects.count()} in all.")
         self.stdout.write(self.style.SUCCESS("Demo city loaded. Users (one per role):"))
         width = max(len(r[0]) for r in rows)

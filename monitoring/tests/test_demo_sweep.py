@@ -1,0 +1,40 @@
+"""The demo city: supervised projects in years 1 to 8, and a first sweep that opens the expected findings."""
+
+import pytest
+from django.core.management import call_command
+
+from monitoring.models import AnnualGrade, EquityChange, Finding
+from projects.models import Project
+from projects.stages import Stage
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_first_sweep_opens_the_expected_findings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", "--sweep", "now", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    started = sorted(
+        Project.objects.filter(production_start_date__isnull=False)
+        .exclude(stage=Stage.TERMINATED)
+        .values_list("production_start_date__year", flat=True)
+    )
+    assert set(range(2018, 2026)) <= set(started)  # years 1 to 8 of 2025 under supervision
+    kinds = set(Finding.objects.values_list("kind", flat=True))
+    assert {
+        Finding.Kind.MISSING_DATA,
+        Finding.Kind.RECTIFICATION,
+        Finding.Kind.BREACH,
+        Finding.Kind.MILESTONE_OVERDUE,
+        Finding.Kind.DISGUISED_RESALE,
+    } <= kinds
+    grades = set(AnnualGrade.objects.values_list("grade", flat=True))
+    assert {"A", "C", "D"} <= grades
+    # 2025 was the 8th year of the 2018 start and the 7th of 2019: both left supervision; 2019 was graded.
+    ended = Project.objects.filter(stage=Stage.SUPERVISION_ENDED).values_list("production_start_date__year", flat=True)
+    assert {2017, 2018, 2019} <= set(ended)
+    assert not AnnualGrade.objects.filter(project__production_start_date__year=2018, year=2025).exists()
+    resale = Finding.objects.get(kind=Finding.Kind.DISGUISED_RESALE)
+    assert resale.evidence["equity_change"] == EquityChange.objects.get().pk
+    # Loading again changes nothing and the sweep opens nothing twice.
+    before = Finding.objects.count()
+    call_command("load_demo", "--sweep", "now", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Finding.objects.count() == before

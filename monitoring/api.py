@@ -131,6 +131,7 @@ class LandContractSerializer(serializers.ModelSerializer):
             "delivery_date",
             "construction_start_deadline",
             "completion_deadline",
+            "production_deadline",
         ]
         read_only_fields = ["id"]
         # Uniqueness is the service's to check (it answers with a field error).

@@ -4,16 +4,19 @@ database refuses a second finding for the same project, kind and period) and rec
 import datetime
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Case, Count, DecimalField, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, ExtractYear, JSONObject
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
 from core.sql import history_insert, insert_select
-from monitoring.grading import SUPERVISED_YEARS, graded_projects, latest_grade, supervised_in
+from monitoring.grading import SUPERVISED_STAGES, SUPERVISED_YEARS, graded_projects, latest_grade, supervised_in
 from monitoring.models import (
     AnnualGrade,
+    Checkpoint,
     EquityChange,
     Finding,
     FindingAction,
@@ -72,6 +75,7 @@ def _has_value(indicator, year):
     )
 
 
+@transaction.atomic
 def check_missing_data(*, year, run):
     """Supervised projects whose data for ``year`` is incomplete: one finding each, owned by the centre."""
     supervised = supervised_in(year)
@@ -139,6 +143,7 @@ def _percent(value):
     return str(Decimal(value).quantize(Decimal("0.01")))
 
 
+@transaction.atomic
 def check_disguised_resale(*, run):
     """Unapproved transfers of a land-holding company reaching control, or 50 % within 12 months, on a project
     still holding its land that is not built yet or falls short of its commitments: a high-severity finding
@@ -205,6 +210,7 @@ MILESTONES = [
     ("delivery", "delivery_date", Stage.LAND_SUPPLIED),
     ("construction_start", "construction_start_deadline", Stage.CONSTRUCTION),
     ("completion", "completion_deadline", Stage.COMPLETED),
+    ("production", "production_deadline", Stage.IN_PRODUCTION),
 ]
 STAGE_ORDER = [
     Stage.SIGNED,
@@ -217,12 +223,68 @@ STAGE_ORDER = [
 ]
 
 
+# A checkpoint of the agreement (year n after production) is evaluated once its calendar year has closed:
+# its grade is due by this day of the next year.
+CHECKPOINT_DUE = (3, 31)
+
+
+def checkpoint_due(year):
+    return datetime.date(year + 1, *CHECKPOINT_DUE)
+
+
+def _checkpoints_due(today, warning, run):
+    """Checkpoints whose grade is due within the warning days or overdue, and not recorded: one query."""
+    limit = today + warning
+    latest = limit.year - 1 if limit >= datetime.date(limit.year, *CHECKPOINT_DUE) else limit.year - 2
+    rows = (
+        Checkpoint.objects.filter(
+            agreement__project__stage__in=SUPERVISED_STAGES,
+            agreement__project__production_start_date__isnull=False,
+        )
+        .annotate(calendar_year=ExtractYear("agreement__project__production_start_date") + F("year") - 1)
+        .filter(calendar_year__lte=latest)
+        .alias(
+            graded=Exists(
+                AnnualGrade.objects.filter(project=OuterRef("agreement__project"), year=OuterRef("calendar_year"))
+            )
+        )
+        .filter(graded=False)
+        .values_list(
+            "agreement__project_id", "agreement__project__landing_unit_id", "year", "calendar_year", "description"
+        )
+    )
+    findings = []
+    for project_id, unit_id, n, year, description in rows:
+        due = checkpoint_due(year)
+        overdue = due < today
+        findings.append(
+            Finding(
+                project_id=project_id,
+                period=f"checkpoint:{n}:{year}",
+                owner_id=unit_id,
+                opened_by_run=run,
+                kind=Finding.Kind.MILESTONE_OVERDUE if overdue else Finding.Kind.MILESTONE_APPROACHING,
+                severity=Finding.Severity.MEDIUM if overdue else Finding.Severity.LOW,
+                deadline=due,
+                evidence={
+                    "milestone": "checkpoint",
+                    "year_after_production": n,
+                    "year": year,
+                    "checkpoint": description,
+                    "date": due.isoformat(),
+                },
+            )
+        )
+    return findings
+
+
 def warning_days(today):
     """How many days before a milestone it is "approaching": data (MonitoringRules), 30 by default."""
     rules = MonitoringRules.objects.filter(effective_from__lte=today).order_by("-effective_from").first()
     return rules.milestone_warning_days if rules else 30
 
 
+@transaction.atomic
 def check_milestones(*, run, today=None):
     """Contract milestones not met: overdue past their date, approaching within the warning days (data)."""
     today = today or timezone.localdate()
@@ -249,7 +311,9 @@ def check_milestones(*, run, today=None):
                     evidence={"milestone": name, "date": date.isoformat(), "contract": number},
                 )
             )
-    opened = _open(findings, run)
+    checkpoints = _checkpoints_due(today, warning, run)
+    examined += len(checkpoints)
+    opened = _open(findings + checkpoints, run)
     closed = 0
     for name, _field, reached in MILESTONES:
         met = Finding.objects.filter(
@@ -261,6 +325,16 @@ def check_milestones(*, run, today=None):
     # An approaching milestone whose date has passed is now an overdue one, a finding of its own.
     passed = Finding.objects.filter(kind=Finding.Kind.MILESTONE_APPROACHING, deadline__lt=today)
     closed += _close(passed, run, _("The date has passed: followed by the overdue finding."))
+    graded = (
+        Finding.objects.filter(
+            kind__in=[Finding.Kind.MILESTONE_OVERDUE, Finding.Kind.MILESTONE_APPROACHING],
+            period__startswith="checkpoint:",
+        )
+        .alias(checkpoint_year=Cast(KeyTextTransform("year", "evidence"), IntegerField()))
+        .alias(graded=Exists(AnnualGrade.objects.filter(project=OuterRef("project"), year=OuterRef("checkpoint_year"))))
+        .filter(graded=True)
+    )
+    closed += _close(graded, run, _("The checkpoint year has been graded."))
     return {"examined": examined, "opened": opened, "closed": closed}
 
 
@@ -274,12 +348,35 @@ GRADE_FINDINGS = {
 RECTIFICATION_MONTHS = 6
 
 
+@transaction.atomic
 def check_grading(*, year, run):
-    """Grade every supervised project for ``year`` (years 1 to 7 after production), open a rectification
-    finding for each C and a breach finding for each D, and end the supervision of projects whose 7th year
-    is over. Set-based: one ``INSERT ... SELECT`` per step, however many projects."""
+    """Grade every supervised project for ``year`` and the six years before it (years 1 to 7 after
+    production; a year already graded is graded again only when its data or the bands changed since), open a
+    rectification finding for each C and a breach finding for each D, and end the supervision of projects
+    whose 7th year is over. Set-based: a few ``INSERT ... SELECT`` per year, however many projects."""
     now = timezone.now()
+    centre = Unit.objects.get(kind=Unit.Kind.CENTRE)
+    graded = opened = 0
+    for graded_year in range(year - SUPERVISED_YEARS + 1, year + 1):
+        year_graded, year_opened = _grade_year(graded_year, run=run, now=now, centre=centre)
+        graded += year_graded
+        opened += year_opened
+    history_insert(Finding.objects.filter(opened_by_run=run, kind__in=[k for k, _s in GRADE_FINDINGS.values()]))
+    return {
+        "examined": supervised_in(year).count(),
+        "graded": graded,
+        "opened": opened,
+        "supervision_ended": end_supervision(year=year, now=now),
+    }
+
+
+def _grade_year(year, *, run, now, centre):
     projects, bands = graded_projects(year)
+    # Already graded from the data as it is now, under the same bands: nothing to do.
+    newer = IndicatorValue.objects.filter(
+        project=OuterRef(OuterRef("pk")), year=year, is_current=True, submitted_at__gt=OuterRef("graded_at")
+    )
+    fresh = AnnualGrade.objects.filter(project=OuterRef("pk"), year=year, bands=bands.pk).exclude(Exists(newer))
     graded = insert_select(
         AnnualGrade,
         {
@@ -295,13 +392,13 @@ def check_grading(*, year, run):
             "graded_at": Value(now),
             "run": Value(run.pk),
         },
-        projects,
+        projects.filter(~Exists(fresh)),
         conflict=["project", "year"],
         # A correction of the data since the last run changes the grade; the findings it opened stay.
         update=["investment_ratio", "tax_ratio", "energy_ratio", "ratio", "grade", "bands", "graded_at", "run"],
     )
-    centre = Unit.objects.get(kind=Unit.Kind.CENTRE)
-    below = AnnualGrade.objects.filter(year=year, grade__in=list(GRADE_FINDINGS))
+    # The grades this run wrote: the others are unchanged, and what they opened stays as it was handled.
+    below = AnnualGrade.objects.filter(year=year, run=run, grade__in=list(GRADE_FINDINGS))
     deadline = datetime.date(year + 1, 1, 1) + datetime.timedelta(days=RECTIFICATION_MONTHS * 30)
     breach = Q(grade=Grade.D)
     opened = insert_select(
@@ -335,13 +432,7 @@ def check_grading(*, year, run):
         below,
         conflict=["project", "kind", "period"],
     )
-    history_insert(Finding.objects.filter(opened_by_run=run, kind__in=[k for k, _s in GRADE_FINDINGS.values()]))
-    return {
-        "examined": supervised_in(year).count(),
-        "graded": graded,
-        "opened": opened,
-        "supervision_ended": end_supervision(year=year, now=now),
-    }
+    return graded, opened
 
 
 def end_supervision(*, year, now):

@@ -32,6 +32,7 @@ class LandContract(models.Model):
     delivery_date = models.DateField(_("delivery date"))
     construction_start_deadline = models.DateField(_("construction must start by"))
     completion_deadline = models.DateField(_("construction must complete by"))
+    production_deadline = models.DateField(_("production must start by"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -45,7 +46,12 @@ class LandContract(models.Model):
                 & Q(completion_deadline__gte=F("construction_start_deadline")),
                 name="land_contract_dates_in_order",
                 violation_error_message=_("Dates must run: signing ≤ delivery ≤ construction start ≤ completion."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(production_deadline__isnull=True) | Q(production_deadline__gte=F("completion_deadline")),
+                name="land_contract_production_after_completion",
+                violation_error_message=_("Production cannot be due before completion."),
+            ),
         ]
 
     def __str__(self):

@@ -69,7 +69,7 @@ def project_milestones(project, today=None):
 
     from django.utils import timezone
 
-    from monitoring.checks import MILESTONES, STAGE_ORDER, warning_days
+    from monitoring.checks import MILESTONES, STAGE_ORDER, checkpoint_due, warning_days
     from monitoring.models import LandContract
 
     today = today or timezone.localdate()
@@ -79,6 +79,8 @@ def project_milestones(project, today=None):
     for contract in LandContract.objects.filter(project=project):
         for name, field, stage in MILESTONES:
             date = getattr(contract, field)
+            if date is None:
+                continue
             if reached >= STAGE_ORDER.index(stage):
                 state = "met"
             elif date < today:
@@ -91,7 +93,19 @@ def project_milestones(project, today=None):
     agreement = getattr(project, "performance_agreement", None)
     checkpoints = []
     if agreement is not None:
+        graded = set(project.grades.values_list("year", flat=True))
         for checkpoint in agreement.checkpoints.all():
             year = project.production_start_date.year + checkpoint.year - 1 if project.production_start_date else None
-            checkpoints.append({"checkpoint": checkpoint, "year": year})
+            due = checkpoint_due(year) if year else None
+            if year in graded:
+                state = "met"
+            elif due is None:
+                state = "ahead"
+            elif due < today:
+                state = "overdue"
+            elif due <= today + warning:
+                state = "approaching"
+            else:
+                state = "ahead"
+            checkpoints.append({"checkpoint": checkpoint, "year": year, "due": due, "state": state})
     return rows, checkpoints

@@ -25,6 +25,7 @@ CONTRACT_FIELDS = (
     "delivery_date",
     "construction_start_deadline",
     "completion_deadline",
+    "production_deadline",
 )
 AGREEMENT_FIELDS = (
     "number",

@@ -182,3 +182,20 @@ def test_the_sweep_runs_the_same_number_of_queries_for_10_and_1000_projects(city
     assert large_outcome["grading"]["opened"] == AnnualGrade.objects.filter(grade__in="CD").count() >= 490
     assert large_outcome["missing_data"]["opened"] == 1000 - with_tax
     assert small_outcome["grading"]["examined"] == 10
+
+
+def test_earlier_years_are_graded_once_and_again_only_when_their_data_changes(city):
+    project = _supervised(city, start=datetime.date(2022, 3, 1))
+    _data(city, project, 2023, share=Decimal("0.7"))
+    _data(city, project, 2025)
+    first = _grade(2025)
+    assert first["graded"] == 2 and first["opened"] == 1  # 2023 graded C: a rectification for 2023
+    assert Finding.objects.get().period == "2023"
+    assert _grade(2025)["graded"] == 0  # nothing changed
+    services.indicator_submit(
+        actor=city["shuiwu"], project=project, indicator=Indicator.TAX, year=2023, value=Decimal(3000000)
+    )
+    assert _grade(2025)["graded"] == 1
+    assert AnnualGrade.objects.get(year=2023).tax_ratio == Decimal("100.0")
+    GradeBands.objects.create(effective_from=datetime.date(2021, 6, 1), a_from=120, b_from=90, c_from=70)
+    assert _grade(2025)["graded"] == 2  # new bands: every year is graded again

@@ -89,6 +89,13 @@ WITH v AS (
     JOIN v ON v.project_id = p.id
     WHERE p.stage = ANY(%(supervised_stages)s)
       AND p.production_start_date > %(sup_after)s AND p.production_start_date <= %(sup_until)s
+      -- graded already from the data as it is now, under the same bands: skipped
+      AND NOT EXISTS (
+          SELECT 1 FROM monitoring_annualgrade og
+          WHERE og.project_id = p.id AND og.year = %(year)s AND og.bands_id IS NOT DISTINCT FROM %(bands)s
+            AND NOT EXISTS (SELECT 1 FROM monitoring_indicatorvalue nv
+                            WHERE nv.project_id = p.id AND nv.year = %(year)s AND nv.is_current
+                              AND nv.submitted_at > og.graded_at))
 ), g AS (
     SELECT r.*, round((inv_ratio * %(w_inv)s + tax_ratio * %(w_tax)s + energy_ratio * %(w_energy)s)
                       / (%(w_inv)s + %(w_tax)s + %(w_energy)s), 1) AS overall
@@ -125,7 +132,7 @@ WITH ins AS (
                               'tax_per_mu', g.tax_ratio, 'value_added_per_energy', g.energy_ratio),
            %(rectification_deadline)s, 'open', %(now)s, %(run_grading)s
     FROM monitoring_annualgrade g JOIN projects_project p ON p.id = g.project_id
-    WHERE g.year = %(year)s AND g.grade IN ('C', 'D')
+    WHERE g.year = %(year)s AND g.run_id = %(run_grading)s AND g.grade IN ('C', 'D')
     ON CONFLICT (project_id, kind, period) DO NOTHING
     RETURNING *
 ), hist AS ({_finding_history("ins")})
@@ -176,6 +183,10 @@ WITH due AS (
     SELECT c.project_id, p.landing_unit_id, c.number, 'completion', c.completion_deadline
     FROM monitoring_landcontract c JOIN projects_project p ON p.id = c.project_id
     WHERE p.stage = ANY(%(before_completion)s) AND c.completion_deadline <= %(horizon)s
+    UNION ALL
+    SELECT c.project_id, p.landing_unit_id, c.number, 'production', c.production_deadline
+    FROM monitoring_landcontract c JOIN projects_project p ON p.id = c.project_id
+    WHERE p.stage = ANY(%(before_production)s) AND c.production_deadline <= %(horizon)s
 ), ins AS (
     INSERT INTO monitoring_finding
         (project_id, kind, period, severity, owner_id, co_owner_id, evidence, deadline, status, opened_at,
@@ -188,6 +199,39 @@ WITH due AS (
            jsonb_build_object('milestone', name, 'date', to_char(day, 'YYYY-MM-DD'), 'contract', number),
            day, 'open', %(now)s, %(run_milestones)s
     FROM due
+    ON CONFLICT (project_id, kind, period) DO NOTHING
+    RETURNING *
+), hist AS ({_finding_history("ins")})
+SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM ins)
+"""  # noqa: S608 (our own text)
+
+CHECKPOINTS = f"""
+WITH due AS (
+    SELECT a.project_id, p.landing_unit_id, c.year AS n, c.description,
+           extract(year FROM p.production_start_date)::int + c.year - 1 AS y
+    FROM monitoring_checkpoint c
+    JOIN monitoring_performanceagreement a ON a.id = c.agreement_id
+    JOIN projects_project p ON p.id = a.project_id
+    WHERE p.stage = ANY(%(supervised_stages)s) AND p.production_start_date IS NOT NULL
+      AND extract(year FROM p.production_start_date)::int + c.year - 1 <= %(checkpoint_latest)s
+      AND extract(year FROM p.production_start_date)::int + c.year - 1 > %(checkpoint_earliest)s
+      AND NOT EXISTS (SELECT 1 FROM monitoring_annualgrade g WHERE g.project_id = p.id
+                      AND g.year = extract(year FROM p.production_start_date)::int + c.year - 1)
+), dated AS (
+    SELECT due.*, make_date(y + 1, %(due_month)s, %(due_day)s) AS day FROM due
+), ins AS (
+    INSERT INTO monitoring_finding
+        (project_id, kind, period, severity, owner_id, co_owner_id, evidence, deadline, status, opened_at,
+         opened_by_run_id)
+    SELECT project_id,
+           CASE WHEN day < %(today)s THEN 'milestone_overdue' ELSE 'milestone_approaching' END,
+           'checkpoint:' || n || ':' || y,
+           CASE WHEN day < %(today)s THEN 'medium' ELSE 'low' END,
+           landing_unit_id, NULL,
+           jsonb_build_object('milestone', 'checkpoint', 'year_after_production', n, 'year', y,
+                              'checkpoint', description, 'date', to_char(day, 'YYYY-MM-DD')),
+           day, 'open', %(now)s, %(run_milestones)s
+    FROM dated
     ON CONFLICT (project_id, kind, period) DO NOTHING
     RETURNING *
 ), hist AS ({_finding_history("ins")})
@@ -264,13 +308,20 @@ CLOSE_MISSING_DATA = _close_sql(
 )
 _REACHED = """((f.period LIKE 'delivery:%%' AND p.stage = ANY(%(from_land_supplied)s))
       OR (f.period LIKE 'construction_start:%%' AND p.stage = ANY(%(from_construction)s))
-      OR (f.period LIKE 'completion:%%' AND p.stage = ANY(%(from_completed)s)))"""
+      OR (f.period LIKE 'completion:%%' AND p.stage = ANY(%(from_completed)s))
+      OR (f.period LIKE 'production:%%' AND p.stage = ANY(%(from_in_production)s)))"""
+_GRADED = """(f.period LIKE 'checkpoint:%%' AND EXISTS (
+      SELECT 1 FROM monitoring_annualgrade g WHERE g.project_id = f.project_id
+        AND g.year = (f.evidence ->> 'year')::int))"""
 CLOSE_MILESTONES = _close_sql(
     f"""
-    SELECT f.id, f.status, CASE WHEN {_REACHED} THEN %(note_reached)s ELSE %(note_passed)s END AS note
+    SELECT f.id, f.status,
+           CASE WHEN {_REACHED} THEN %(note_reached)s
+                WHEN f.kind = 'milestone_approaching' AND f.deadline < %(today)s THEN %(note_passed)s
+                ELSE %(note_graded)s END AS note
     FROM monitoring_finding f JOIN projects_project p ON p.id = f.project_id
     WHERE f.kind IN ('milestone_overdue', 'milestone_approaching') AND f.status = ANY(%(active)s)
-      AND ({_REACHED} OR (f.kind = 'milestone_approaching' AND f.deadline < %(today)s))
+      AND ({_REACHED} OR (f.kind = 'milestone_approaching' AND f.deadline < %(today)s) OR {_GRADED})
     FOR UPDATE OF f
     """,  # noqa: S608 (our own text)
     "run_milestones",
@@ -320,6 +371,10 @@ def sweep(*, year, today, runs, with_grading=True):
         "before_delivery": _stages_before(Stage.LAND_SUPPLIED),
         "before_construction": _stages_before(Stage.CONSTRUCTION),
         "before_completion": _stages_before(Stage.COMPLETED),
+        "before_production": _stages_before(Stage.IN_PRODUCTION),
+        "from_in_production": _stages_from(Stage.IN_PRODUCTION),
+        "due_month": checks.CHECKPOINT_DUE[0],
+        "due_day": checks.CHECKPOINT_DUE[1],
         "window_days": checks.RESALE_WINDOW.days,
         "resale_share": checks.RESALE_SHARE,
         "holding_land": [str(s) for s in checks.HOLDING_LAND],
@@ -333,6 +388,7 @@ def sweep(*, year, today, runs, with_grading=True):
         p["note_arrived"] = gettext("The missing data has arrived (checked by the compliance engine).")
         p["note_reached"] = gettext("The milestone has been reached.")
         p["note_passed"] = gettext("The date has passed: followed by the overdue finding.")
+        p["note_graded"] = gettext("The checkpoint year has been graded.")
     p |= {f"run_{name}": run_id for name, run_id in runs.items()}
     closes = callable(getattr(checks, "_close", None))
     result = {}
@@ -340,6 +396,11 @@ def sweep(*, year, today, runs, with_grading=True):
         cursor.execute(SETTINGS, p)
         p["centre"], p["zigui"], warning_days = cursor.fetchone()
         p["horizon"] = today + datetime.timedelta(days=warning_days)
+        limit = p["horizon"]
+        p["checkpoint_earliest"] = today.year - 1 - supervised_years
+        p["checkpoint_latest"] = (
+            limit.year - 1 if limit >= datetime.date(limit.year, *checks.CHECKPOINT_DUE) else limit.year - 2
+        )
 
         cursor.execute(MISSING_DATA, p)
         examined, opened = cursor.fetchone()
@@ -349,21 +410,31 @@ def sweep(*, year, today, runs, with_grading=True):
             (result["missing_data"]["closed"],) = cursor.fetchone()
 
         if with_grading:
-            cursor.execute(BANDS, p)
-            row = cursor.fetchone()
-            if row is None:  # no bands recorded: the model's defaults, as grading.bands_for does
-                row = (None, Decimal(100), Decimal(80), Decimal(60), Decimal(1), Decimal(1), Decimal(1))
-            p["bands"], p["a_from"], p["b_from"], p["c_from"], w_inv, w_tax, w_energy = row
-            if not (w_inv + w_tax + w_energy):
-                w_inv = w_tax = w_energy = Decimal(1)
-            p["w_inv"], p["w_tax"], p["w_energy"] = w_inv, w_tax, w_energy
-            p["rectification_deadline"] = datetime.date(year + 1, 1, 1) + datetime.timedelta(
-                days=checks.RECTIFICATION_MONTHS * 30
-            )
-            cursor.execute(GRADE, p)
-            graded = cursor.rowcount
-            cursor.execute(GRADE_FINDINGS, p)
-            (opened,) = cursor.fetchone()
+            graded = opened = 0
+            # The 7 supervised years up to ``year``, each with its own window and bands, as the system does.
+            for graded_year in range(year - supervised_years + 1, year + 1):
+                q = p | {
+                    "year": graded_year,
+                    "period": str(graded_year),
+                    "year_end": datetime.date(graded_year, 12, 31),
+                    "sup_after": datetime.date(graded_year - supervised_years, 12, 31),
+                    "sup_until": datetime.date(graded_year, 12, 31),
+                }
+                cursor.execute(BANDS, q)
+                row = cursor.fetchone()
+                if row is None:  # no bands recorded: the model's defaults, as grading.bands_for does
+                    row = (None, Decimal(100), Decimal(80), Decimal(60), Decimal(1), Decimal(1), Decimal(1))
+                q["bands"], q["a_from"], q["b_from"], q["c_from"], w_inv, w_tax, w_energy = row
+                if not (w_inv + w_tax + w_energy):
+                    w_inv = w_tax = w_energy = Decimal(1)
+                q["w_inv"], q["w_tax"], q["w_energy"] = w_inv, w_tax, w_energy
+                q["rectification_deadline"] = datetime.date(graded_year + 1, 1, 1) + datetime.timedelta(
+                    days=checks.RECTIFICATION_MONTHS * 30
+                )
+                cursor.execute(GRADE, q)
+                graded += cursor.rowcount
+                cursor.execute(GRADE_FINDINGS, q)
+                opened += cursor.fetchone()[0]
             cursor.execute(SUPERVISED_COUNT, p)
             (examined,) = cursor.fetchone()
             cursor.execute(_end_supervision_sql(), p)
@@ -372,7 +443,9 @@ def sweep(*, year, today, runs, with_grading=True):
 
         cursor.execute(MILESTONES, p)
         examined, opened = cursor.fetchone()
-        result["milestones"] = {"examined": examined, "opened": opened}
+        cursor.execute(CHECKPOINTS, p)
+        more_examined, more_opened = cursor.fetchone()
+        result["milestones"] = {"examined": examined + more_examined, "opened": opened + more_opened}
         if closes:
             cursor.execute(CLOSE_MILESTONES, p)
             (result["milestones"]["closed"],) = cursor.fetchone()

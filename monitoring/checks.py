@@ -242,7 +242,8 @@ def _checkpoints_due(today, warning, run):
             agreement__project__production_start_date__isnull=False,
         )
         .annotate(calendar_year=ExtractYear("agreement__project__production_start_date") + F("year") - 1)
-        .filter(calendar_year__lte=latest)
+        # Only the years the grading covers (the 7 up to the last complete one): older ones predate the system.
+        .filter(calendar_year__lte=latest, calendar_year__gt=today.year - 1 - SUPERVISED_YEARS)
         .alias(
             graded=Exists(
                 AnnualGrade.objects.filter(project=OuterRef("agreement__project"), year=OuterRef("calendar_year"))

@@ -28,6 +28,7 @@ from accounts.models import Unit
 from core.units import mu_to_m2
 from monitoring.models import (
     INDICATOR_BUREAU,
+    Checkpoint,
     EquityChange,
     Indicator,
     IndicatorValue,
@@ -100,7 +101,11 @@ CONTRACT_COLUMNS = [
     "delivery_date",
     "construction_start_deadline",
     "completion_deadline",
+    "production_deadline",
 ]
+CHECKPOINT_COLUMNS = ["id", "agreement_id", "year", "description"]
+# The agreement's checkpoints every generated project has (years after production).
+CHECKPOINT_YEARS = {1: "投产首年固定资产投资到位", 3: "投产第三年亩均税收达标", 7: "投产第七年全面评价"}
 AGREEMENT_COLUMNS = [
     "id",
     "project_id",
@@ -146,6 +151,7 @@ TABLES = [
     (Project, PROJECT_COLUMNS),
     (LandContract, CONTRACT_COLUMNS),
     (PerformanceAgreement, AGREEMENT_COLUMNS),
+    (Checkpoint, CHECKPOINT_COLUMNS),
     (IndicatorValue, VALUE_COLUMNS),
     (EquityChange, EQUITY_COLUMNS),
 ]
@@ -439,11 +445,16 @@ class Command(BaseCommand):
                         delivery,
                         cs,
                         completion,
+                        completion + datetime.timedelta(days=180),
                     )
+                )
+                agreement_id = take(PerformanceAgreement)
+                rows[Checkpoint].extend(
+                    (take(Checkpoint), agreement_id, year, text) for year, text in CHECKPOINT_YEARS.items()
                 )
                 rows[PerformanceAgreement].append(
                     (
-                        take(PerformanceAgreement),
+                        agreement_id,
                         project_id,
                         f"SC-PA-{serial:07d}",
                         signed,

@@ -370,8 +370,10 @@ class EquityChangeListApi(ListAPIView):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         company = fields.pop("company")
-        change = services.equity_change_record(actor=request.user, company=company, **fields)
-        return Response(EquityChangeSerializer(change).data, status=status.HTTP_201_CREATED)
+        change, created = services.equity_change_record(actor=request.user, company=company, **fields)
+        return Response(
+            EquityChangeSerializer(change).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
 
 class MissingDataApi(APIView):

@@ -23,3 +23,15 @@ class MonitoringConfig(AppConfig):
                 done_url="monitoring:data",
             ),
         )
+        imports.register(
+            ImportJob.Kind.EQUITY_CHANGES,
+            imports.ImportKind(
+                permission="equity_change.record",
+                importer=excel.import_equity_changes,
+                record=excel.equity_record,
+                preview=excel.equity_preview_cells,
+                headers=excel.EQUITY_HEADERS,
+                upload_url="monitoring:equity_import",
+                done_url="monitoring:equity_list",
+            ),
+        )

@@ -6,6 +6,7 @@ named by row and column. A value already recorded is left as it is, so the same 
 Amounts are typed in 万元, energy in tonnes of standard coal equivalent (吨标准煤).
 """
 
+import datetime
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -269,5 +270,209 @@ def preview_cells(row):
 
 
 def record(job, outcome):
+    job.rows = len(outcome.rows)
+    job.counts = {"created": outcome.created, "unchanged": outcome.unchanged}
+
+
+# Equity changes (市场监管 records) ---------------------------------------------------------------------------
+
+EQUITY_SHEET = "股权变更"
+USCC = "统一社会信用代码"
+COMPANY_NAME = "企业名称"
+REGISTERED_ON = "登记日期"
+TRANSFEROR = "转让方"
+TRANSFEREE = "受让方"
+SHARE = "转让比例（%）"
+CONTROL = "控制权变更"
+APPROVAL = "事先批准文号"
+EQUITY_HEADERS = [USCC, COMPANY_NAME, REGISTERED_ON, TRANSFEROR, TRANSFEREE, SHARE, CONTROL, APPROVAL]
+EQUITY_READ = [USCC, REGISTERED_ON, TRANSFEROR, TRANSFEREE, SHARE]
+YES_WORDS = frozenset({"是", "y", "yes", "true", "1", "√"})
+NO_WORDS = frozenset({"否", "n", "no", "false", "0", "×", ""})
+
+
+@dataclass
+class ParsedChange:
+    number: int
+    company: object
+    fields: dict
+
+
+@dataclass
+class EquityOutcome:
+    rows: list = field(default_factory=list)
+    created: int = 0
+    unchanged: int = 0
+
+
+def build_equity_template():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = EQUITY_SHEET
+    sheet.append(EQUITY_HEADERS)
+    _style_header(sheet, EQUITY_HEADERS)
+    notes = workbook.create_sheet("说明")
+    for line in (
+        ["每行一条股权变更登记；以统一社会信用代码识别企业，企业名称仅供核对。"],
+        ["登记日期填写日期；转让比例填写百分数（如 30 表示 30%）；控制权变更填“是”或“否”。"],
+        ["经事先批准的转让须填写批准文号；未填写的视为未经批准。"],
+        ["整个文件全部校验通过才会导入；同一条登记重复导入不会重复记录。"],
+    ):
+        notes.append(line)
+    notes.column_dimensions["A"].width = 90
+    return _save(workbook)
+
+
+def _date(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip().replace("/", "-").replace(".", "-")
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            return None
+    return None
+
+
+def parse_equity_changes(fileobj):
+    head = fileobj.read(len(ZIP_SIGNATURE))
+    fileobj.seek(0)
+    if head != ZIP_SIGNATURE:
+        return [], _not_xlsx().errors
+    try:
+        workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, ParseError):
+        return [], _not_xlsx().errors
+    try:
+        sheet = workbook[EQUITY_SHEET] if EQUITY_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        return _parse_equity_sheet(sheet)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, ParseError):
+        return [], _not_xlsx().errors
+    finally:
+        workbook.close()
+
+
+def _parse_equity_sheet(sheet):
+    from projects.models import Company
+
+    lines = sheet.iter_rows(values_only=True)
+    header = next(lines, None) or ()
+    wanted = {_norm(h): h for h in EQUITY_HEADERS}
+    positions = {}
+    for index, value in enumerate(header):
+        if not _is_blank(value) and _norm(value) in wanted:
+            positions.setdefault(wanted[_norm(value)], index)
+    missing = [h for h in EQUITY_READ if h not in positions]
+    if missing:
+        return [], [RowError(1, h, _("This column is missing from the header row.")) for h in missing]
+    raw = []
+    for number, values in enumerate(lines, start=2):
+        if all(_is_blank(v) for v in values):
+            continue
+        if len(raw) >= MAX_ROWS:
+            return [], [RowError(number, "", _("The file has more than %(max)d rows.") % {"max": MAX_ROWS})]
+        raw.append((number, {h: values[i] if i < len(values) else None for h, i in positions.items()}))
+    if not raw:
+        return [], [RowError(None, "", _("The sheet has no data rows."))]
+    codes = {str(c[USCC]).strip().upper() for _n, c in raw if not _is_blank(c[USCC])}
+    companies = {c.uscc: c for c in Company.objects.filter(uscc__in=codes)}
+    rows, errors = [], []
+    for number, cells in raw:
+        row_errors = []
+
+        def error(column, message, row_errors=row_errors, number=number):
+            row_errors.append(RowError(number, column, message))
+
+        code = "" if _is_blank(cells[USCC]) else str(cells[USCC]).strip().upper()
+        company = companies.get(code)
+        if not code:
+            error(USCC, _("Required."))
+        elif company is None:
+            error(USCC, _("No registered investor has this credit code: %(code)s.") % {"code": code})
+        registered_on = _date(cells[REGISTERED_ON])
+        if registered_on is None:
+            error(REGISTERED_ON, _("A date is required, such as 2026-03-01."))
+        names = {}
+        for column in (TRANSFEROR, TRANSFEREE):
+            names[column] = "" if _is_blank(cells[column]) else str(cells[column]).strip()
+            if not names[column]:
+                error(column, _("Required."))
+        share = _decimal(cells[SHARE])
+        if share is None or not Decimal("0.01") <= share <= Decimal(100):
+            error(SHARE, _("A percentage from 0.01 to 100."))
+        control_text = "" if _is_blank(cells.get(CONTROL)) else _norm(cells[CONTROL])
+        if control_text not in YES_WORDS | NO_WORDS:
+            error(CONTROL, _("Write 是 or 否."))
+        approval = "" if _is_blank(cells.get(APPROVAL)) else str(cells[APPROVAL]).strip()
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        rows.append(
+            ParsedChange(
+                number,
+                company,
+                {
+                    "registered_on": registered_on,
+                    "transferor": names[TRANSFEROR],
+                    "transferee": names[TRANSFEREE],
+                    "share": share.quantize(Decimal("0.01")),
+                    "change_of_control": control_text in YES_WORDS,
+                    "approved": bool(approval),
+                    "approval_reference": approval,
+                },
+            )
+        )
+    return rows, errors
+
+
+def import_equity_changes(*, actor, fileobj, dry_run=False, progress=None):
+    """Record the file's equity changes, all or nothing; a registration already recorded is left as it is."""
+    require(actor, "equity_change.record")
+    rows, errors = parse_equity_changes(fileobj)
+    if errors:
+        raise ImportRefused(errors)
+    try:
+        with transaction.atomic():
+            outcome = EquityOutcome(rows=rows)
+            refused = []
+            for done, row in enumerate(rows):
+                if progress and done % 100 == 0:
+                    progress(done, len(rows))
+                try:
+                    _change, created = services.equity_change_record(actor=actor, company=row.company, **row.fields)
+                except ApplicationError as exc:
+                    refused.append(RowError(row.number, SHARE, exc.message))
+                    continue
+                if created:
+                    outcome.created += 1
+                else:
+                    outcome.unchanged += 1
+            if refused:
+                raise ImportRefused(refused)
+            if dry_run:
+                raise _DryRun(outcome)
+    except _DryRun as done:
+        return done.outcome
+    return outcome
+
+
+def equity_preview_cells(row):
+    f = row.fields
+    return [
+        row.company.uscc,
+        row.company.name,
+        f["registered_on"],
+        f["transferor"],
+        f["transferee"],
+        f["share"],
+        "是" if f["change_of_control"] else "否",
+        f["approval_reference"],
+    ]
+
+
+def equity_record(job, outcome):
     job.rows = len(outcome.rows)
     job.counts = {"created": outcome.created, "unchanged": outcome.unchanged}

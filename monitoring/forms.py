@@ -47,3 +47,45 @@ class FindingActionForm(forms.Form):
     action = forms.ChoiceField(choices=[(a, a) for a in ("rectify", "resolve", "escalate", "waive")])
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     exemption = forms.IntegerField(required=False)
+
+
+class EquityChangeForm(forms.Form):
+    """One market-regulation registration; the company by its credit code."""
+
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=18)
+    registered_on = forms.DateField(label=_("Registered on"))
+    transferor = forms.CharField(label=_("Transferor"), max_length=200)
+    transferee = forms.CharField(label=_("Transferee"), max_length=200)
+    share = forms.DecimalField(
+        label=_("Share transferred (percent)"), min_value=Decimal("0.01"), max_value=100, decimal_places=2
+    )
+    change_of_control = forms.BooleanField(label=_("Change of control"), required=False)
+    approval_reference = forms.CharField(
+        label=_("Prior approval reference"),
+        max_length=100,
+        required=False,
+        help_text=_("Leave empty when the transfer was not approved beforehand."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+    def clean(self):
+        from projects.models import Company
+
+        data = super().clean()
+        code = (data.get("uscc") or "").strip().upper()
+        company = Company.objects.filter(uscc=code).first() if code else None
+        if code and company is None:
+            self.add_error("uscc", _("No registered investor has this credit code: %(code)s.") % {"code": code})
+        return {
+            "company": company,
+            "registered_on": data.get("registered_on"),
+            "transferor": data.get("transferor"),
+            "transferee": data.get("transferee"),
+            "share": data.get("share"),
+            "change_of_control": data.get("change_of_control", False),
+            "approved": bool(data.get("approval_reference")),
+            "approval_reference": data.get("approval_reference") or "",
+        }

@@ -388,6 +388,11 @@ class EquityChange(models.Model):
                 name="equity_change_approval_has_reference",
                 violation_error_message=_("An approved transfer names its approval."),
             ),
+            # The same registration twice (a file imported again) is one record.
+            models.UniqueConstraint(
+                fields=["company", "registered_on", "transferor", "transferee", "share"],
+                name="equity_change_once",
+            ),
         ]
 
     def __str__(self):

@@ -122,11 +122,23 @@ EQUITY_FIELDS = (
 
 @transaction.atomic
 def equity_change_record(*, actor, company, **fields):
+    """A market-regulation record of a shareholder change. The same registration again (same company, date,
+    parties and share) is the record already kept: returned, not duplicated. Returns (change, created)."""
     require(actor, "equity_change.record")
-    change = EquityChange(company=company, recorded_by=actor, **{k: v for k, v in fields.items() if k in EQUITY_FIELDS})
+    fields = {k: v for k, v in fields.items() if k in EQUITY_FIELDS}
+    same = EquityChange.objects.filter(
+        company=company,
+        registered_on=fields.get("registered_on"),
+        transferor=fields.get("transferor", ""),
+        transferee=fields.get("transferee", ""),
+        share=fields.get("share"),
+    ).first()
+    if same is not None:
+        return same, False
+    change = EquityChange(company=company, recorded_by=actor, **fields)
     validated(change)
     change.save()
-    return change
+    return change, True
 
 
 # Findings: open → rectifying → resolved, or escalated, or waived with a 容错 exemption ----------------------

@@ -12,5 +12,8 @@ urlpatterns = [
     path("data/submit/", views.data_submit, name="data_submit"),
     path("data/template.xlsx", views.data_template, name="data_template"),
     path("data/import/", views.data_import, name="data_import"),
+    path("equity-changes/", views.equity_list, name="equity_list"),
+    path("equity-changes/template.xlsx", views.equity_template, name="equity_template"),
+    path("equity-changes/import/", views.equity_import, name="equity_import"),
     path("checks/run/", views.run_checks, name="run_checks"),
 ]

@@ -18,7 +18,7 @@ from core.forms import apply_errors
 from monitoring import excel, selectors, services
 from monitoring.checks import ACTIVE, REQUIRED, last_complete_year
 from monitoring.excel import from_sheet
-from monitoring.forms import FindingActionForm, IndicatorEntryForm
+from monitoring.forms import EquityChangeForm, FindingActionForm, IndicatorEntryForm
 from monitoring.grading import project_grades
 from monitoring.models import EquityChange, Finding, Indicator
 from monitoring.rules import supplied_by
@@ -335,3 +335,71 @@ def data_import(request):
         return redirect("projects:import_job", pk=job.pk)
     recent = visible_to(request.user, ImportJob.objects.filter(kind=ImportJob.Kind.INDICATORS))[:10]
     return render(request, "monitoring/data_import.html", {"form": form, "recent": recent})
+
+
+# Equity changes (市场监管) ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def equity_list(request):
+    """Recorded shareholder changes of land-holding companies; the market-regulation bureau enters one here
+    or imports a file."""
+    require(request.user, "projects.view")
+    may_record = bool(can(request.user, "equity_change.record"))
+    form = EquityChangeForm(request.POST or None) if may_record else None
+    if request.method == "POST":
+        require(request.user, "equity_change.record")
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            company = data.pop("company")
+            try:
+                change, created = services.equity_change_record(actor=request.user, company=company, **data)
+            except ApplicationError as exc:
+                apply_errors(form, exc)
+            else:
+                if created:
+                    messages.success(request, _("The equity change was recorded."))
+                else:
+                    messages.info(request, _("This registration was already recorded; nothing changed."))
+                return redirect("monitoring:equity_list")
+    changes = visible_to(request.user, EquityChange.objects.select_related("company", "recorded_by"))
+    q = request.GET.get("q", "").strip()
+    if q:
+        changes = changes.filter(Q(company__name__icontains=q) | Q(company__uscc__iexact=q))
+    page = Paginator(changes.order_by("-registered_on", "-id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "monitoring/equity_list.html",
+        {
+            "page": page,
+            "form": form,
+            "q": q,
+            "query": f"q={q}" if q else "",
+            "may_record": may_record,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def equity_template(request):
+    require(request.user, "projects.view")
+    response = HttpResponse(excel.build_equity_template(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, "股权变更导入模板.xlsx")
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def equity_import(request):
+    require(request.user, "equity_change.record")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if form.is_bound and form.is_valid():
+        job = imports.import_job_start(
+            actor=request.user, uploaded=form.cleaned_data["file"], kind=ImportJob.Kind.EQUITY_CHANGES
+        )
+        return redirect("projects:import_job", pk=job.pk)
+    recent = visible_to(request.user, ImportJob.objects.filter(kind=ImportJob.Kind.EQUITY_CHANGES))[:10]
+    return render(request, "monitoring/equity_import.html", {"form": form, "recent": recent})

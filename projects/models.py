@@ -528,6 +528,7 @@ class ImportJob(models.Model):
     class Kind(models.TextChoices):
         PROJECTS = "projects", _("Projects")
         INDICATORS = "indicators", _("Indicator data")
+        EQUITY_CHANGES = "equity_changes", _("Equity changes")
 
     kind = models.CharField(_("what is imported"), max_length=20, choices=Kind.choices, default=Kind.PROJECTS)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

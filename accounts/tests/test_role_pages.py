@@ -107,6 +107,9 @@ PAGES = {
     "/monitoring/data/submit/": {"*": 405},
     "/monitoring/data/template.xlsx": BUSINESS - {"evaluator"},
     "/monitoring/data/import/": {"fagai"},
+    "/monitoring/equity-changes/": BUSINESS,
+    "/monitoring/equity-changes/template.xlsx": BUSINESS,
+    "/monitoring/equity-changes/import/": set(),  # 市场监管局 only; no such user in this table
     "/api/v1/projects/{project}/indicators/": VISIBLE_PROJECT,
     "/api/v1/projects/{project}/indicators/tax/2025/": {"*": 405},
     "/api/v1/projects/{project}/grades/": VISIBLE_PROJECT,

@@ -9,7 +9,7 @@ from projects.stages import Stage
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_demo_first_sweep_opens_the_expected_findings(settings, tmp_path):
+def test_the_demo_first_sweep_opens_the_expected_findings(city, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     call_command("load_demo", "--sweep", "now", stdout=open("/dev/null", "w"))  # noqa: SIM115
     started = sorted(

@@ -21,7 +21,7 @@ def _holding(city, stage=Stage.CONSTRUCTION):
 
 
 def _transfer(city, project, on, share, **extra):
-    return services.equity_change_record(
+    change, _created = services.equity_change_record(
         actor=city["shichang"],
         company=project.investor,
         registered_on=on,
@@ -30,6 +30,7 @@ def _transfer(city, project, on, share, **extra):
         share=Decimal(share),
         **extra,
     )
+    return change
 
 
 def _flagged():

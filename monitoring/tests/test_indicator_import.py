@@ -160,4 +160,4 @@ def test_a_real_worker_checks_then_imports_an_indicator_file(transactional_db, c
     _wait(job, {ImportJob.Status.DONE, ImportJob.Status.REFUSED, ImportJob.Status.FAILED})
     assert job.status == ImportJob.Status.DONE
     assert IndicatorValue.objects.get().indicator == Indicator.VALUE_ADDED
-    assert "数据报送" in client.get(f"/projects/import/{job.pk}/").content.decode()
+    assert 'href="/monitoring/data/"' in client.get(f"/projects/import/{job.pk}/").content.decode()

@@ -212,7 +212,7 @@ WITH due AS (
     FROM monitoring_checkpoint c
     JOIN monitoring_performanceagreement a ON a.id = c.agreement_id
     JOIN projects_project p ON p.id = a.project_id
-    WHERE p.stage = ANY(%(supervised_stages)s) AND p.production_start_date IS NOT NULL
+    WHERE p.stage = ANY(%(supervised_stages)s) AND p.production_start_date IS NOT NULL AND p.land_area_m2 > 0
       AND extract(year FROM p.production_start_date)::int + c.year - 1 <= %(checkpoint_latest)s
       AND extract(year FROM p.production_start_date)::int + c.year - 1 > %(checkpoint_earliest)s
       AND NOT EXISTS (SELECT 1 FROM monitoring_annualgrade g WHERE g.project_id = p.id

@@ -240,6 +240,8 @@ def _checkpoints_due(today, warning, run):
         Checkpoint.objects.filter(
             agreement__project__stage__in=SUPERVISED_STAGES,
             agreement__project__production_start_date__isnull=False,
+            # Graded per 亩: a project without land of its own has no grade to wait for.
+            agreement__project__land_area_m2__gt=0,
         )
         .annotate(calendar_year=ExtractYear("agreement__project__production_start_date") + F("year") - 1)
         # Only the years the grading covers (the 7 up to the last complete one): older ones predate the system.

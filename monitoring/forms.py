@@ -8,6 +8,15 @@ from monitoring.excel import IN_TCE
 from monitoring.models import Indicator
 
 MAX_VALUE = Decimal("9999999999999999")
+# As typed on the page: amounts in 万元, energy in tce.
+INPUT_LABELS = {
+    Indicator.INVESTMENT: _("Fixed-asset investment to date (10k yuan)"),
+    Indicator.TAX: _("Tax paid in the year (10k yuan)"),
+    Indicator.ENERGY: _("Energy used in the year (tce)"),
+    Indicator.VALUE_ADDED: _("Value added in the year (10k yuan)"),
+    Indicator.OUTPUT: _("Output value in the year (10k yuan)"),
+    Indicator.RD: _("R&D spending in the year (10k yuan)"),
+}
 
 
 class IndicatorEntryForm(forms.Form):
@@ -20,12 +29,11 @@ class IndicatorEntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         for indicator in indicators:
             self.fields[indicator] = forms.DecimalField(
-                label=Indicator(indicator).label,
+                label=INPUT_LABELS[indicator],
                 required=False,
                 min_value=0,
                 max_value=MAX_VALUE,
                 decimal_places=2 if indicator in IN_TCE else 6,
-                help_text=_("tce") if indicator in IN_TCE else _("10k yuan"),
             )
         style_fields(self)
 

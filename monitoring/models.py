@@ -265,6 +265,28 @@ class AnnualGrade(models.Model):
         return f"{self.project_id} {self.year} {self.grade}"
 
 
+# What each piece of a finding's evidence is, for the page (the checks store the keys).
+EVIDENCE_LABELS = {
+    "year": _("Year"),
+    "year_after_production": _("Year after production"),
+    "grade": _("Grade"),
+    "ratio": _("Overall (% of the commitment)"),
+    "investment_per_mu": _("Investment per mu (% of the commitment)"),
+    "tax_per_mu": _("Tax per mu (% of the commitment)"),
+    "value_added_per_energy": _("Value added per tce (% of the commitment)"),
+    "missing": _("Missing indicators"),
+    "milestone": _("Milestone"),
+    "date": _("Date"),
+    "contract": _("Contract number"),
+    "checkpoint": _("Checkpoint"),
+    "equity_change": _("Equity change record"),
+    "registered_on": _("Registered on"),
+    "share": _("Share transferred (percent)"),
+    "within_12_months": _("Transferred within 12 months (percent)"),
+    "change_of_control": _("Change of control"),
+}
+
+
 class Finding(models.Model):
     """A shortfall, overdue milestone or breach found by a check. One per project, kind and period."""
 
@@ -331,6 +353,36 @@ class Finding(models.Model):
 
     def __str__(self):
         return f"{self.project_id} {self.get_kind_display()} {self.period}"
+
+    @property
+    def evidence_items(self):
+        """The evidence as (label, value) pairs, labelled in the reader's language."""
+
+        def shown(value):
+            if isinstance(value, bool):
+                return _("yes") if value else _("no")
+            if isinstance(value, list):  # indicators
+                return "、".join(str(Indicator(v).label) if v in Indicator.values else str(v) for v in value)
+            return value
+
+        return [(EVIDENCE_LABELS.get(key, key), shown(value)) for key, value in (self.evidence or {}).items()]
+
+    @property
+    def period_label(self):
+        """The period as people read it: a year, a milestone and its date, or a checkpoint and its year."""
+        name, _sep, rest = self.period.partition(":")
+        if not rest:
+            return self.period
+        if name == "checkpoint":
+            n, _sep, year = rest.partition(":")
+            return _("Checkpoint, year %(n)s (%(year)s)") % {"n": n, "year": year}
+        labels = {
+            "delivery": _("Land delivery"),
+            "construction_start": _("Construction start"),
+            "completion": _("Completion"),
+            "production": _("Production start"),
+        }
+        return f"{labels.get(name, name)} {rest}"
 
 
 class FindingAction(models.Model):

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scoping import can, get_visible_or_404, require, visible_to
@@ -89,7 +89,7 @@ def finding_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     board = selectors.finding_board(user=request.user)
-    severities = Finding.Severity.choices
+    severities = list(reversed(Finding.Severity.choices))  # high first
     return render(
         request,
         "monitoring/finding_list.html",
@@ -105,7 +105,7 @@ def finding_list(request):
                 "units": [u["name"] for u in board],
                 "series": [
                     {"name": str(label), "key": s, "data": [u["counts"].get(s, 0) for u in board]}
-                    for s, label in reversed(severities)
+                    for s, label in severities
                 ],
             },
             "queue": queue,
@@ -144,10 +144,10 @@ def _finding_context(request, finding, form=None):
 
 
 ACTION_LABELS = {
-    "rectify": _lazy("Start rectification"),
-    "resolve": _lazy("Resolve"),
-    "escalate": _lazy("Escalate"),
-    "waive": _lazy("Waive under a fault-tolerance exemption"),
+    "rectify": gettext_lazy("Start rectification"),
+    "resolve": gettext_lazy("Resolve"),
+    "escalate": gettext_lazy("Escalate"),
+    "waive": gettext_lazy("Waive under a fault-tolerance exemption"),
 }
 
 
@@ -181,10 +181,10 @@ def _status_label(finding):
 
 
 CHECKS = {
-    "missing_data": _lazy("Missing indicator data"),
-    "grading": _lazy("Yearly grading"),
-    "milestones": _lazy("Milestones"),
-    "disguised_resale": _lazy("Equity-change screening"),
+    "missing_data": gettext_lazy("Missing indicator data"),
+    "grading": gettext_lazy("Yearly grading"),
+    "milestones": gettext_lazy("Milestones"),
+    "disguised_resale": gettext_lazy("Equity-change screening"),
 }
 
 

@@ -136,3 +136,20 @@ def test_the_board_counts_active_findings_by_unit_and_severity_and_the_queue_is_
     assert [f.pk for f in listed.context["page"]] == [finding.pk]
     queue = client_for("town_b").get("/monitoring/findings/?queue=mine")
     assert [f.pk for f in queue.context["page"]] == [other.pk]  # co-owned by 观海卫
+
+
+def test_periods_and_evidence_read_as_words(city, finding, client_for):
+    from django.utils import translation
+
+    finding.evidence = {"missing": ["tax", "energy"], "change_of_control": True, "ratio": 70}
+    finding.period = "checkpoint:3:2025"
+    finding.save()
+    with translation.override("zh-hans"):
+        assert finding.period_label == "第 3 年检查点（2025 年）"
+        assert {str(k): str(v) for k, v in finding.evidence_items} == {
+            "缺报指标": "年度税收（元）、年度能耗（吨标煤）",
+            "控制权变更": "是",
+            "综合（占承诺值的百分比）": "70",
+        }
+    page = client_for("centre").get(f"/monitoring/findings/{finding.pk}/").content.decode()
+    assert "第 3 年检查点" in page and "缺报指标" in page and "开始整改" in page

@@ -103,3 +103,19 @@ def test_an_agreement_checkpoint_is_due_when_its_year_has_closed_and_met_by_its_
     overdue.refresh_from_db()
     assert overdue.status == Finding.Status.RESOLVED
     assert "评价" in overdue.actions.get().note
+
+
+def test_a_project_without_land_has_no_checkpoint_to_wait_for(city):
+    project = make_project(city["centre"], land_mode="existing_factory", land_area_m2=Decimal(0))
+    Project.objects.filter(pk=project.pk).update(stage=Stage.OPERATING, production_start_date=D(2023, 5, 1))
+    services.agreement_create(
+        actor=city["centre"],
+        project=project,
+        number="履约-无地",
+        signed_on=D(2022, 1, 1),
+        investment_per_mu=Decimal(0),
+        tax_per_mu=Decimal(0),
+        value_added_per_energy=Decimal(1),
+        checkpoints={1: "投产首年"},
+    )
+    assert _found(today=D(2026, 3, 10)) == []

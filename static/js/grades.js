@@ -12,7 +12,10 @@
     yAxis: { type: "value", min: 0, max: (v) => Math.max(120, Math.ceil(v.max / 20) * 20), axisLabel: { formatter: "{value}%" } },
     series: [{
       name: el.dataset.label, type: "bar", data: data.ratios,
-      markLine: { silent: true, symbol: "none", data: [{ yAxis: 100 }, { yAxis: 80 }, { yAxis: 60 }] },
+      markLine: {
+        silent: true, symbol: "none", label: { position: "insideEndTop", formatter: "{c}%" },
+        data: [{ yAxis: 100 }, { yAxis: 80 }, { yAxis: 60 }],
+      },
     }],
   });
   window.addEventListener("resize", () => chart.resize());

@@ -20,6 +20,10 @@ app.conf.beat_schedule = {
         "task": "monitoring.tasks.check_grading",
         "schedule": crontab(minute=20, hour=2),
     },
+    "open-incentive-clawbacks": {
+        "task": "incentives.tasks.open_clawbacks",
+        "schedule": crontab(minute=25, hour=2),
+    },
     "check-disguised-land-resale": {
         "task": "monitoring.tasks.check_disguised_resale",
         "schedule": crontab(minute=30, hour=2),

@@ -14,6 +14,7 @@ LIBRARIES = {
     "Channels",
     "Decisions",
     "Minutes",
+    "Incentives",
 }
 EXPECTED = {
     # username: (where home lands, navigation labels in English)
@@ -108,6 +109,15 @@ PAGES = {
     "/monitoring/data/template.xlsx": BUSINESS - {"evaluator"},
     "/monitoring/data/import/": {"fagai"},
     "/monitoring/equity-changes/": BUSINESS,
+    "/incentives/": BUSINESS,
+    "/incentives/funds/1999/": dict.fromkeys(BUSINESS, 404) | {"*": 403},
+    "/incentives/projects/{project}/": VISIBLE_PROJECT,
+    "/incentives/requests/999999/": {"*": 404},
+    "/incentives/requests/999999/approve/": {"*": 405},
+    "/incentives/requests/999999/notice/request.pdf": {"*": 404},
+    "/incentives/clawbacks/": BUSINESS,
+    "/incentives/clawbacks/999999/repay/": {"*": 405},
+    "/incentives/policies/": BUSINESS,
     "/monitoring/equity-changes/template.xlsx": BUSINESS,
     "/monitoring/equity-changes/import/": set(),  # 市场监管局 only; no such user in this table
     "/api/v1/projects/{project}/indicators/": VISIBLE_PROJECT,
@@ -184,6 +194,9 @@ def test_the_page_table_covers_every_url():
     concrete = {
         "resources/parcel/": "resources/<str:kind>/",
         "indicators/tax/2025/": "indicators/<str:indicator>/<int:year>/",
+        "funds/1999/": "funds/<int:year>/",
+        "requests/<int:pk>/approve/": "requests/<int:pk>/<str:action>/",
+        "notice/request.pdf": "notice/<str:kind>.pdf",
     }
     for literal, route in concrete.items():
         table = {t.replace(literal, route) for t in table}

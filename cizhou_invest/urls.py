@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("projects.api_urls")),
     path("", include("decisions.api_urls")),
     path("", include("monitoring.api_urls")),
+    path("", include("incentives.api_urls")),
 ]
 
 urlpatterns = [

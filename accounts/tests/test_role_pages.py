@@ -118,6 +118,18 @@ PAGES = {
     "/incentives/clawbacks/": BUSINESS,
     "/incentives/clawbacks/999999/repay/": {"*": 405},
     "/incentives/policies/": BUSINESS,
+    "/api/v1/funds/": BUSINESS,
+    "/api/v1/funds/1999/": dict.fromkeys(BUSINESS, 404) | {"*": 403},
+    "/api/v1/policies/": BUSINESS,
+    "/api/v1/projects/{project}/incentives/": VISIBLE_PROJECT,
+    "/api/v1/incentive-requests/": BUSINESS,
+    "/api/v1/incentive-requests/999999/": {"*": 404},
+    "/api/v1/incentive-requests/999999/approve/": {"*": 405},
+    "/api/v1/incentive-requests/999999/refuse/": {"*": 405},
+    "/api/v1/incentive-requests/999999/pay/": {"*": 405},
+    "/api/v1/incentive-refusals/": BUSINESS,
+    "/api/v1/clawbacks/": BUSINESS,
+    "/api/v1/clawbacks/999999/repayments/": {"*": 405},
     "/monitoring/equity-changes/template.xlsx": BUSINESS,
     "/monitoring/equity-changes/import/": set(),  # 市场监管局 only; no such user in this table
     "/api/v1/projects/{project}/indicators/": VISIBLE_PROJECT,
@@ -195,7 +207,7 @@ def test_the_page_table_covers_every_url():
         "resources/parcel/": "resources/<str:kind>/",
         "indicators/tax/2025/": "indicators/<str:indicator>/<int:year>/",
         "funds/1999/": "funds/<int:year>/",
-        "requests/<int:pk>/approve/": "requests/<int:pk>/<str:action>/",
+        "incentives/requests/<int:pk>/approve/": "incentives/requests/<int:pk>/<str:action>/",
         "notice/request.pdf": "notice/<str:kind>.pdf",
     }
     for literal, route in concrete.items():

@@ -104,7 +104,10 @@ def equity_and_checks(*, sweep="worker"):
             share=Decimal("55"),
         )
     # In the beat's order: the resale screen reads the grades the grading has just recorded.
-    tasks = [check_missing_data, check_grading, check_milestones, check_disguised_resale]
+    from incentives.tasks import open_clawbacks
+
+    # A breach found by the grading opens its claw-back (after the grading, as in the beat).
+    tasks = [check_missing_data, check_grading, open_clawbacks, check_milestones, check_disguised_resale]
     if sweep == "now":
         for task in tasks:
             task.apply(throw=True)

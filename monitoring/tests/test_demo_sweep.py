@@ -34,6 +34,14 @@ def test_the_demo_first_sweep_opens_the_expected_findings(city, settings, tmp_pa
     assert not AnnualGrade.objects.filter(project__production_start_date__year=2018, year=2025).exists()
     resale = Finding.objects.get(kind=Finding.Kind.DISGUISED_RESALE)
     assert resale.evidence["equity_change"] == EquityChange.objects.get().pk
+    # Incentives: paid and refused requests, and the claw-back a breach opened.
+    from incentives.models import ClawBack, LedgerEntry, Refusal
+    from incentives.reconcile import reconcile
+
+    assert LedgerEntry.objects.filter(kind="payment").exists()
+    assert {"early", "over"} <= set(Refusal.objects.values_list("rule", flat=True))
+    assert ClawBack.objects.filter(finding__kind=Finding.Kind.BREACH).exists()
+    assert reconcile() == []
     # Loading again changes nothing and the sweep opens nothing twice.
     before = Finding.objects.count()
     call_command("load_demo", "--sweep", "now", stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import load_units_and_users
 from decisions import demo as decisions_demo
+from incentives import demo as incentives_demo
 from monitoring import demo as monitoring_demo
 from projects.demo import load_projects
 from projects.models import Project
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             after=monitoring_demo.indicators,
         )
         decisions_demo.supersede_one()
+        incentives_demo.load()
         monitoring_demo.equity_and_checks(sweep=options["sweep"])
         self.stdout.write(f"Projects: {created} created, {Project.objects.count()} in all.")
         self.stdout.write(self.style.SUCCESS("Demo city loaded. Users (one per role):"))

@@ -212,9 +212,9 @@ class Refusal(models.Model):
         CLAWBACK = "clawback", _("Claw-back outstanding")
 
     class Step(models.TextChoices):
-        FILING = "filing", _("Filing")
-        APPROVAL = "approval", _("Approval")
-        PAYMENT = "payment", _("Payment")
+        FILING = "filing", _("When filed")
+        APPROVAL = "approval", _("At approval")
+        PAYMENT = "payment", _("At payment")
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="incentive_refusals")
     item = models.ForeignKey(CommitmentItem, null=True, blank=True, on_delete=models.PROTECT, related_name="refusals")

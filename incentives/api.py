@@ -286,6 +286,18 @@ class RequestPayApi(APIView):
         return Response(LedgerEntrySerializer(entry).data)
 
 
+class RequestReverseApi(APIView):
+    """Finance reverses a payment, saying why: a reversal entry; both stay in the ledger."""
+
+    @extend_schema(request=RequestRefuseApi.InputSerializer, responses=LedgerEntrySerializer)
+    def post(self, request, pk):
+        req = get_visible_or_404(request.user, Request.objects.all(), pk=pk)
+        data = RequestRefuseApi.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.payment_reverse(actor=request.user, request=req, reason=data.validated_data["reason"])
+        return Response(LedgerEntrySerializer(entry).data)
+
+
 class RefusalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Refusal

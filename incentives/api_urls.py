@@ -12,6 +12,7 @@ urlpatterns = [
     path("incentive-requests/<int:pk>/approve/", api.RequestApproveApi.as_view(), name="incentive_request_approve"),
     path("incentive-requests/<int:pk>/refuse/", api.RequestRefuseApi.as_view(), name="incentive_request_refuse"),
     path("incentive-requests/<int:pk>/pay/", api.RequestPayApi.as_view(), name="incentive_request_pay"),
+    path("incentive-requests/<int:pk>/reverse/", api.RequestReverseApi.as_view(), name="incentive_request_reverse"),
     path("incentive-refusals/", api.RefusalListApi.as_view(), name="incentive_refusal_list"),
     path("clawbacks/", api.ClawBackListApi.as_view(), name="clawback_list"),
     path("clawbacks/<int:pk>/repayments/", api.RepaymentApi.as_view(), name="clawback_repayments"),

@@ -171,6 +171,7 @@ class Request(models.Model):
         FILED = "filed", _("Filed, awaiting the centre")
         APPROVED = "approved", _("Approved, awaiting payment")
         PAID = "paid", _("Paid")
+        REVERSED = "reversed", _("Payment reversed")
         REFUSED = "refused", _("Refused")
 
     item = models.ForeignKey(CommitmentItem, on_delete=models.PROTECT, related_name="requests")

@@ -22,6 +22,16 @@ def reconcile():
             problems.append(
                 f"request {request.pk}: {row['n']} payment entries totalling {row['total']}, not {request.amount}"
             )
+    net = dict(
+        LedgerEntry.objects.filter(request__status=Request.Status.REVERSED)
+        .values("request")
+        .annotate(total=Sum("amount"))
+        .values_list("request", "total")
+    )
+    for request in Request.objects.filter(status=Request.Status.REVERSED).only("pk"):
+        paid_by_request.pop(request.pk, None)
+        if net.get(request.pk) != 0:
+            problems.append(f"request {request.pk} is reversed but its entries net {net.get(request.pk)}")
     for request_id in paid_by_request:
         problems.append(f"payment entry for request {request_id}, which is not paid")
     over = (

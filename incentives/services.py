@@ -455,6 +455,36 @@ def request_pay(*, actor, request, idempotency_key=None):
     return entry
 
 
+def payment_reverse(*, actor, request, reason):
+    """Finance undoes a payment (returned by the bank, paid in error): a reversal entry of the same amount;
+    the ledger keeps both. Reversing twice records one reversal."""
+    require(actor, "request.pay", request)
+    if not (reason or "").strip():
+        message = _("Say why the payment is reversed.")
+        raise ApplicationError(message, errors={"reason": [message]})
+    with transaction.atomic():
+        request = Request.objects.select_for_update().select_related("item").get(pk=request.pk)
+        key = f"reverse-request-{request.pk}"
+        earlier = LedgerEntry.objects.filter(idempotency_key=key).first()
+        if earlier is not None:
+            return earlier
+        if request.status != Request.Status.PAID:
+            raise ApplicationError(_("Only a paid request can be reversed."), status_code=409)
+        entry = LedgerEntry.objects.create(
+            kind=LedgerEntry.Kind.REVERSAL,
+            item=request.item,
+            fund=request.item.fund,
+            request=request,
+            amount=-request.amount,
+            idempotency_key=key,
+            actor=actor,
+            note=reason.strip()[:200],
+        )
+        request.status = Request.Status.REVERSED
+        request.save()
+    return entry
+
+
 # Claw-backs --------------------------------------------------------------------------------------------------
 
 

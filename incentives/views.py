@@ -172,8 +172,10 @@ def _request_context(request, req, reason_form=None):
         "req": req,
         "may_review": req.status == Request.Status.FILED and can(request.user, "request.review", req),
         "may_pay": req.status == Request.Status.APPROVED and can(request.user, "request.pay", req),
+        "may_reverse": req.status == Request.Status.PAID and can(request.user, "request.pay", req),
         "reason_form": reason_form or ReasonForm(),
         "payment": req.ledger.filter(kind="payment").first(),
+        "entries": req.ledger.all(),
         "refusals": req.refusals.all(),
         "history": req.history.select_related("history_user")[:30],
     }
@@ -193,6 +195,12 @@ def request_act(request, pk, action):
                 return render(request, "incentives/request.html", _request_context(request, req, form), status=400)
             services.request_refuse(actor=request.user, request=req, reason=form.cleaned_data["reason"])
             messages.success(request, _("The request was refused."))
+        elif action == "reverse":
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                return render(request, "incentives/request.html", _request_context(request, req, form), status=400)
+            services.payment_reverse(actor=request.user, request=req, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The payment was reversed; the ledger keeps both entries."))
         elif action == "pay":
             services.request_pay(actor=request.user, request=req, idempotency_key=request.POST.get("idempotency_key"))
             messages.success(request, _("Paid and entered in the ledger."))

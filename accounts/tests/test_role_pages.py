@@ -127,6 +127,7 @@ PAGES = {
     "/api/v1/incentive-requests/999999/approve/": {"*": 405},
     "/api/v1/incentive-requests/999999/refuse/": {"*": 405},
     "/api/v1/incentive-requests/999999/pay/": {"*": 405},
+    "/api/v1/incentive-requests/999999/reverse/": {"*": 405},
     "/api/v1/incentive-refusals/": BUSINESS,
     "/api/v1/clawbacks/": BUSINESS,
     "/api/v1/clawbacks/999999/repayments/": {"*": 405},

@@ -40,6 +40,8 @@ def test_filing_approving_and_paying_through_the_pages_and_the_notices(city, cli
     finance.post(f"/incentives/requests/{req.pk}/pay/")
     req.refresh_from_db()
     assert req.status == Request.Status.PAID and LedgerEntry.objects.count() == 1
+    finance_page = finance.get(f"/incentives/requests/{req.pk}/").content.decode()
+    assert 'data-testid="ledger"' in finance_page and "reverse/" in finance_page
     for kind in ("request", "payment"):
         pdf = town.get(f"/incentives/requests/{req.pk}/notice/{kind}.pdf")
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
@@ -100,3 +102,47 @@ def test_mass_assignment_of_workflow_fields_is_ignored(city, api_for):
         format="json",
     )
     assert response.status_code == 201 and response.json()["status"] == "filed"
+
+
+def _case(city, rule):
+    """An item, and what to ask for, that ``rule`` refuses."""
+    import datetime as dt
+
+    from incentives.models import CommitmentItem
+    from incentives.tests.helpers import clause
+    from projects.models import Project
+
+    if rule == "early":
+        return item(city, earliest=dt.date(2099, 1, 1)), Decimal(10_000), "2099-01-01"
+    if rule == "over":
+        return item(city, cap=Decimal(100_000)), Decimal(110_000), "10.00 万元"
+    if rule == "out_of_scope":
+        the_item = item(city)
+        Project.objects.filter(pk=the_item.project_id).update(stage=Stage.TERMINATED)
+        return the_item, Decimal(10_000), "超范围"
+    if rule == "fund":
+        the_fund = fund(city, year=2027, budget=Decimal(10_000_000))
+        big = item(city, the_fund=the_fund, the_clause=clause(city, cap=Decimal(10_000_000)), cap=Decimal(10_000_000))
+        CommitmentItem.objects.filter(pk=big.pk).update(cap=Decimal(20_000_000))  # as if the budget were cut
+        return big, Decimal(10_000_100), "预算"
+    raise AssertionError(rule)
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("rule", ["early", "over", "out_of_scope", "fund"])
+def test_each_refusal_through_the_page_and_the_api(city, client_for, api_for, rule):
+    the_item, amount, fragment = _case(city, rule)
+    page = client_for("town_a").post(
+        f"/incentives/projects/{the_item.project_id}/",
+        {"form": "request", "req-item": the_item.pk, "req-amount_wan": str(amount / 10000), "req-evidence": "材料"},
+        follow=True,
+    )
+    assert fragment in page.content.decode()
+    api = api_for("town_a").post(
+        "/api/v1/incentive-requests/", {"item": the_item.pk, "amount": str(amount), "evidence": "材料"}, format="json"
+    )
+    assert api.status_code == 409 and fragment in api.json()["detail"]
+    assert set(Refusal.objects.values_list("rule", flat=True)) == {rule}
+    assert Refusal.objects.count() == 2 and not Request.objects.exists()

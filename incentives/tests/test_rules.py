@@ -152,3 +152,21 @@ def test_the_ledger_refuses_update_and_delete_in_the_database(city):
             cursor.execute(sql, [entry.pk])
     entry.refresh_from_db()
     assert entry.amount == Decimal(1000)
+
+
+def test_a_reversal_undoes_a_payment_and_the_ledger_keeps_both(city):
+    from incentives.reconcile import reconcile
+
+    request = approved_request(city, item(city, cap=Decimal(100_000)), Decimal(100_000))
+    services.request_pay(actor=city["caizheng"], request=request)
+    with pytest.raises(PermissionDenied):
+        services.payment_reverse(actor=city["centre"], request=request, reason="x")
+    services.payment_reverse(actor=city["caizheng"], request=request, reason="银行退票")
+    services.payment_reverse(actor=city["caizheng"], request=request, reason="银行退票")
+    assert list(LedgerEntry.objects.values_list("kind", "amount")) == [
+        ("payment", Decimal("100000.00")),
+        ("reversal", Decimal("-100000.00")),
+    ]
+    assert services.item_paid(request.item) == 0 and reconcile() == []
+    # The cap is free again.
+    approved_request(city, request.item, Decimal(100_000))

@@ -117,8 +117,9 @@ def build_template(rows=()):
 # Reading -----------------------------------------------------------------------------------------------
 
 
-def parse_indicators(fileobj, *, actor):
-    """The rows of the sheet, checked cell by cell; returns (rows, errors)."""
+def _read(fileobj, sheet_name, parse):
+    """Open an uploaded workbook and ``parse`` its sheet (by name, else the first); anything that is not a
+    readable .xlsx is one error for the whole file. Returns (rows, errors)."""
     head = fileobj.read(len(ZIP_SIGNATURE))
     fileobj.seek(0)
     if head != ZIP_SIGNATURE:
@@ -128,12 +129,17 @@ def parse_indicators(fileobj, *, actor):
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, ParseError):
         return [], _not_xlsx().errors
     try:
-        sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-        return _parse_sheet(sheet, actor)
+        sheet = workbook[sheet_name] if sheet_name in workbook.sheetnames else workbook.worksheets[0]
+        return parse(sheet)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, ParseError):
         return [], _not_xlsx().errors
     finally:
         workbook.close()
+
+
+def parse_indicators(fileobj, *, actor):
+    """The rows of the sheet, checked cell by cell; returns (rows, errors)."""
+    return _read(fileobj, SHEET, lambda sheet: _parse_sheet(sheet, actor))
 
 
 def _parse_sheet(sheet, actor):
@@ -338,21 +344,7 @@ def _date(value):
 
 
 def parse_equity_changes(fileobj):
-    head = fileobj.read(len(ZIP_SIGNATURE))
-    fileobj.seek(0)
-    if head != ZIP_SIGNATURE:
-        return [], _not_xlsx().errors
-    try:
-        workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, ParseError):
-        return [], _not_xlsx().errors
-    try:
-        sheet = workbook[EQUITY_SHEET] if EQUITY_SHEET in workbook.sheetnames else workbook.worksheets[0]
-        return _parse_equity_sheet(sheet)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, ParseError):
-        return [], _not_xlsx().errors
-    finally:
-        workbook.close()
+    return _read(fileobj, EQUITY_SHEET, _parse_equity_sheet)
 
 
 def _parse_equity_sheet(sheet):

@@ -43,7 +43,7 @@ def test_the_same_file_twice_records_each_registration_once(city):
 @pytest.mark.parametrize(
     ("bad", "column"),
     [
-        (["91330282XXXXXXXXXX", "", "2026-03-01", "a", "b", 10, "否", None], "统一社会信用代码"),
+        (["913302820000000001", "", "2026-03-01", "a", "b", 10, "否", None], "统一社会信用代码"),
         ([None, "", "三月一日", "a", "b", 10, "否", None], "登记日期"),
         ([None, "", "2026-03-01", "a", "b", 150, "否", None], "转让比例（%）"),
         ([None, "", "2026-03-01", "a", "b", 10, "也许", None], "控制权变更"),

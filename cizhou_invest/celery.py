@@ -32,6 +32,10 @@ app.conf.beat_schedule = {
         "task": "monitoring.tasks.check_missing_data",
         "schedule": crontab(minute=15, hour=2),
     },
+    "refresh-assessment-summary": {
+        "task": "assessment.tasks.refresh_summary",
+        "schedule": crontab(minute=45, hour=2),
+    },
     "purge-expired-lockouts": {
         "task": "accounts.tasks.purge_expired_lockouts",
         "schedule": crontab(minute="*/10"),

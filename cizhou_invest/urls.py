@@ -34,6 +34,7 @@ urlpatterns = [
     path("decisions/", include("decisions.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("incentives/", include("incentives.urls")),
+    path("assessment/", include("assessment.urls")),
     path("oversight/", include("oversight.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

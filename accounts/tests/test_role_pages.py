@@ -15,6 +15,7 @@ LIBRARIES = {
     "Decisions",
     "Minutes",
     "Incentives",
+    "Assessment",
 }
 EXPECTED = {
     # username: (where home lands, navigation labels in English)
@@ -110,6 +111,10 @@ PAGES = {
     "/monitoring/data/import/": {"fagai"},
     "/monitoring/equity-changes/": BUSINESS,
     "/incentives/": BUSINESS,
+    "/assessment/": BUSINESS,
+    "/assessment/publish/": {"*": 405},
+    "/assessment/reports/999999/": dict.fromkeys(BUSINESS, 404) | {"*": 403},
+    "/assessment/reports/999999/report.xlsx": dict.fromkeys(BUSINESS, 404) | {"*": 403},
     "/incentives/funds/1999/": dict.fromkeys(BUSINESS, 404) | {"*": 403},
     "/incentives/projects/{project}/": VISIBLE_PROJECT,
     "/incentives/requests/999999/": {"*": 404},

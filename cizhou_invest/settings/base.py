@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "decisions",
     "monitoring",
     "incentives",
+    "assessment",
     "oversight",
 ]
 

@@ -42,6 +42,17 @@ def test_the_demo_first_sweep_opens_the_expected_findings(city, settings, tmp_pa
     assert {"early", "over"} <= set(Refusal.objects.values_list("rule", flat=True))
     assert ClawBack.objects.filter(finding__kind=Finding.Kind.BREACH).exists()
     assert reconcile() == []
+    # Assessment: targets for every landing unit and the year's published bulletins and rankings.
+    from accounts.models import Unit
+    from assessment.models import Report, Target
+
+    landing = Unit.objects.filter(kind__in=Unit.LANDING_KINDS).count()
+    assert Target.objects.values("unit").distinct().count() == landing
+    from django.utils import timezone
+
+    done = timezone.localdate().month - 1  # the months (and quarters) already over this year
+    assert Report.objects.filter(kind="monthly").count() == done
+    assert Report.objects.filter(kind="quarterly").count() == done // 3
     # Loading again changes nothing and the sweep opens nothing twice.
     before = Finding.objects.count()
     call_command("load_demo", "--sweep", "now", stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.demo import load_units_and_users
+from assessment import demo as assessment_demo
 from decisions import demo as decisions_demo
 from incentives import demo as incentives_demo
 from monitoring import demo as monitoring_demo
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         )
         decisions_demo.supersede_one()
         incentives_demo.load()
+        assessment_demo.load()
         monitoring_demo.equity_and_checks(sweep=options["sweep"])
         self.stdout.write(f"Projects: {created} created, {Project.objects.count()} in all.")
         self.stdout.write(self.style.SUCCESS("Demo city loaded. Users (one per role):"))

@@ -1,0 +1,120 @@
+"""The assessment pages: targets and the live ranking, published reports (frozen), their .xlsx."""
+
+import io
+
+import openpyxl
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.scoping import can, require
+from assessment import services
+from assessment.models import Metric, Report
+from core.errors import ApplicationError
+from projects.excel import XLSX_CONTENT_TYPE, _style_header
+
+
+def _visible_detail(user, rows):
+    """Each row with ``detail``: whether ``user`` may see its per-metric figures (rank and total are public)."""
+    for row in rows:
+        row["detail"] = bool(can(user, "assessment.detail", row["unit"]))
+    return rows
+
+
+@login_required
+@require_GET
+def overview(request):
+    require(request.user, "assessment.view")
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    rows = _visible_detail(request.user, services.ranking(year))
+    return render(
+        request,
+        "assessment/overview.html",
+        {
+            "year": year,
+            "rows": rows,
+            "metrics": list(Metric),
+            "reports": Report.objects.filter(year=year).select_related("published_by"),
+            "may_publish": can(request.user, "report.publish"),
+            "kinds": Report.Kind.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def publish(request):
+    require(request.user, "report.publish")
+    try:
+        report = services.report_publish(
+            actor=request.user,
+            kind=request.POST.get("kind", ""),
+            year=int(request.POST.get("year") or 0),
+            period=int(request.POST.get("period") or 0),
+        )
+    except (ApplicationError, KeyError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", _("Choose the report, its year and its period.")))
+        return redirect("assessment:overview")
+    messages.success(request, _("Published: %(report)s.") % {"report": report})
+    return redirect("assessment:report", pk=report.pk)
+
+
+def _report_rows(request, report):
+    rows = [dict(row) for row in report.data["rows"]]
+    for row in rows:
+        row["detail"] = bool(can(request.user, "assessment.detail", row["unit"]))
+        if not row["detail"]:
+            row["cells"] = []
+    return rows
+
+
+@login_required
+@require_GET
+def report_detail(request, pk):
+    require(request.user, "assessment.view")
+    report = get_object_or_404(Report.objects.select_related("supersedes", "published_by"), pk=pk)
+    return render(
+        request,
+        "assessment/report.html",
+        {"report": report, "rows": _report_rows(request, report), "metrics": list(Metric)},
+    )
+
+
+@login_required
+@require_GET
+def report_xlsx(request, pk):
+    """The report as the user may see it: every unit's rank and total, the per-metric detail they may see."""
+    require(request.user, "assessment.view")
+    report = get_object_or_404(Report, pk=pk)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "排名"
+    headers = ["名次", "单位", "总分"]
+    for metric in Metric:
+        headers += [
+            f"{metric.label}·目标",
+            f"{metric.label}·完成",
+            f"{metric.label}·完成率（%）",
+            f"{metric.label}·得分",
+        ]
+    sheet.append(headers)
+    _style_header(sheet, headers)
+    for row in _report_rows(request, report):
+        line = [row["rank"], row["unit_name"], float(row["total"])]
+        for cell in row["cells"]:
+            line += [cell["target"], cell["actual"], cell["completion"], cell["score"]]
+        sheet.append(line)
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    name = f"{report.get_kind_display()}-{report.year}-{report.period}-v{report.version}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response

@@ -5,6 +5,7 @@ from assessment import views
 app_name = "assessment"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("publish/", views.publish, name="publish"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/report.xlsx", views.report_xlsx, name="report_xlsx"),

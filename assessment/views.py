@@ -118,3 +118,30 @@ def report_xlsx(request, pk):
     name = f"{report.get_kind_display()}-{report.year}-{report.period}-v{report.version}.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    """The leaders' page: pipeline, major decisions, grades, findings, the fund and the ranking; each figure
+    links to the list behind it, each chart has its table beside it."""
+    from accounts.models import Unit
+    from assessment.dashboard import summary
+
+    require(request.user, "assessment.view")
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = Unit.objects.filter(pk=request.GET["unit"], kind__in=Unit.LANDING_KINDS).first()
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    data = summary(request.user, year=year, unit=unit)
+    data["units"] = Unit.objects.filter(kind__in=Unit.LANDING_KINDS, is_active=True).order_by("code")
+    data["chart"] = {
+        "stages": [str(r["label"]) for r in data["pipeline"]],
+        "totals": [r["total"] for r in data["pipeline"]],
+        "grades": [g["count"] for g in data["grades"]],
+    }
+    _visible_detail(request.user, data["ranking"])
+    return render(request, "assessment/dashboard.html", data)

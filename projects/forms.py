@@ -35,6 +35,9 @@ class ProjectFilterForm(forms.Form):
     is_profit_reinvestment = forms.ChoiceField(label=_("Profit reinvestment"), required=False, choices=YES_NO)
     is_key_chain = forms.ChoiceField(label=_("Key chain"), required=False, choices=YES_NO)
     ordering = forms.CharField(required=False, widget=forms.HiddenInput)
+    # From the dashboard: projects by the grade recorded for a year.
+    grade = forms.ChoiceField(required=False, choices=[("", "")] + [(g, g) for g in "ABCD"], widget=forms.HiddenInput)
+    grade_year = forms.IntegerField(required=False, min_value=2000, max_value=2100, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

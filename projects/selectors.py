@@ -60,6 +60,9 @@ def project_list(*, user, filters=None):
             qs = qs.filter(**{flag: True})
         elif value in (False, "false", "no", "0"):
             qs = qs.filter(**{flag: False})
+    if filters.get("grade") and str(filters.get("grade_year") or "").isdigit():
+        # The grade the yearly sweep recorded for that year (monitoring.AnnualGrade).
+        qs = qs.filter(grades__year=int(filters["grade_year"]), grades__grade=filters["grade"])
     if filters.get("q"):
         q = filters["q"].strip()
         qs = qs.filter(

@@ -112,6 +112,7 @@ PAGES = {
     "/monitoring/equity-changes/": BUSINESS,
     "/incentives/": BUSINESS,
     "/assessment/": BUSINESS,
+    "/assessment/dashboard/": BUSINESS,
     "/assessment/publish/": {"*": 405},
     "/assessment/reports/999999/": dict.fromkeys(BUSINESS, 404) | {"*": 403},
     "/assessment/reports/999999/report.xlsx": dict.fromkeys(BUSINESS, 404) | {"*": 403},

@@ -15,9 +15,9 @@ from accounts.models import Unit
 class Metric(models.TextChoices):
     SIGNED = "signed", _("Projects signed")
     MAJOR_SIGNED = "major_signed", _("Major projects signed")
-    CONTRACTED = "contracted", _("Contracted investment (yuan)")
-    PAID_IN = "paid_in", _("Paid-in investment (yuan)")
-    FOREIGN = "foreign", _("Foreign capital (USD)")
+    CONTRACTED = "contracted", _("Contracted investment")
+    PAID_IN = "paid_in", _("Paid-in investment")
+    FOREIGN = "foreign", _("Foreign capital")
 
 
 class Target(models.Model):

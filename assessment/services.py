@@ -152,6 +152,43 @@ def target_set(*, actor, unit, year, metric, value):
     return target
 
 
+def major_progress():
+    """Where every live major project stands, for the monthly bulletin (frozen with it)."""
+    from projects.models import Project
+    from projects.stages import LIVE_STAGES
+
+    rows = (
+        Project.objects.filter(tier=Tier.MAJOR, stage__in=LIVE_STAGES)
+        .select_related("landing_unit")
+        .order_by("landing_unit__code", "code")
+    )
+    return [
+        {
+            "code": p.code,
+            "name": p.name,
+            "unit": p.landing_unit.name,
+            "stage": str(p.get_stage_display()),
+            "since": p.stage_changed_at.date().isoformat(),
+            "investment": str(p.total_investment),
+        }
+        for p in rows
+    ]
+
+
+def due_reports(today):
+    """The reports the beat publishes on ``today``: last month's bulletin on the 1st, the last quarter's
+    ranking on the 1st of a quarter, last year's evaluation on the 1st of January."""
+    if today.day != 1:
+        return []
+    last = today - datetime.timedelta(days=1)
+    due = [(Report.Kind.MONTHLY, last.year, last.month)]
+    if last.month % 3 == 0:
+        due.append((Report.Kind.QUARTERLY, last.year, last.month // 3))
+    if last.month == 12:
+        due.append((Report.Kind.ANNUAL, last.year, 0))
+    return due
+
+
 KIND_PERIODS = {Report.Kind.MONTHLY: 12, Report.Kind.QUARTERLY: 4, Report.Kind.ANNUAL: 0}
 
 
@@ -194,15 +231,15 @@ def report_publish(*, actor, kind, year, period=0):
         .order_by("-version")
         .first()
     )
+    data = {"rows": _frozen(ranking(year, _through_month(kind, period))), "through_month": _through_month(kind, period)}
+    if kind == Report.Kind.MONTHLY:
+        data["major"] = major_progress()
     return Report.objects.create(
         kind=kind,
         year=year,
         period=period,
         version=(previous.version + 1) if previous else 1,
-        data={
-            "rows": _frozen(ranking(year, _through_month(kind, period))),
-            "through_month": _through_month(kind, period),
-        },
+        data=data,
         published_by=actor,
         supersedes=previous,
     )

@@ -9,4 +9,5 @@ urlpatterns = [
     path("publish/", views.publish, name="publish"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/report.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("reports/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
 ]

@@ -90,6 +90,21 @@ def report_detail(request, pk):
 
 @login_required
 @require_GET
+def report_pdf(request, pk):
+    """The report as an official bulletin, with the detail the user may see."""
+    from assessment.pdf import TITLES
+    from assessment.pdf import report_pdf as render_pdf
+
+    require(request.user, "assessment.view")
+    report = get_object_or_404(Report, pk=pk)
+    response = HttpResponse(render_pdf(report, _report_rows(request, report)), content_type="application/pdf")
+    name = f"{TITLES[report.kind]}-{report.year}-{report.period}-v{report.version}.pdf"
+    response["Content-Disposition"] = content_disposition_header(False, name)
+    return response
+
+
+@login_required
+@require_GET
 def report_xlsx(request, pk):
     """The report as the user may see it: every unit's rank and total, the per-metric detail they may see."""
     require(request.user, "assessment.view")

@@ -36,6 +36,10 @@ app.conf.beat_schedule = {
         "task": "assessment.tasks.refresh_summary",
         "schedule": crontab(minute=45, hour=2),
     },
+    "publish-assessment-reports": {
+        "task": "assessment.tasks.publish_due_reports",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1),
+    },
     "purge-expired-lockouts": {
         "task": "accounts.tasks.purge_expired_lockouts",
         "schedule": crontab(minute="*/10"),

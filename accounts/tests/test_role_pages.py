@@ -116,6 +116,7 @@ PAGES = {
     "/assessment/publish/": {"*": 405},
     "/assessment/reports/999999/": dict.fromkeys(BUSINESS, 404) | {"*": 403},
     "/assessment/reports/999999/report.xlsx": dict.fromkeys(BUSINESS, 404) | {"*": 403},
+    "/assessment/reports/999999/report.pdf": dict.fromkeys(BUSINESS, 404) | {"*": 403},
     "/incentives/funds/1999/": dict.fromkeys(BUSINESS, 404) | {"*": 403},
     "/incentives/projects/{project}/": VISIBLE_PROJECT,
     "/incentives/requests/999999/": {"*": 404},

@@ -122,3 +122,26 @@ def test_a_town_sees_its_own_figures_and_everyones_rank(city, client_for):
     assert client_for("town_a").post("/assessment/publish/", {"kind": "annual", "year": 2026}).status_code == 403
     published = client_for("centre").post("/assessment/publish/", {"kind": "annual", "year": 2026})
     assert published.status_code == 302 and Report.objects.filter(kind="annual").exists()
+
+
+def test_the_monthly_bulletin_freezes_major_projects_and_renders_as_pdf(city, client_for):
+    _targets(city, "zhouxiang", signed=2)
+    tz = timezone.get_current_timezone()
+    major = _signed(city, "zhouxiang", at=timezone.datetime(2026, 2, 1, tzinfo=tz), major=True)
+    report = services.report_publish(actor=city["centre"], kind=Report.Kind.MONTHLY, year=2026, period=2)
+    assert [p["code"] for p in report.data["major"]] == [major.code]
+    pdf = client_for("leader").get(f"/assessment/reports/{report.pk}/report.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    assert major.code in client_for("leader").get(f"/assessment/reports/{report.pk}/").content.decode()
+
+
+def test_the_beat_publishes_what_is_due_on_the_first(city):
+    import datetime
+
+    assert services.due_reports(datetime.date(2026, 5, 2)) == []
+    assert services.due_reports(datetime.date(2026, 4, 1)) == [("monthly", 2026, 3), ("quarterly", 2026, 1)]
+    assert services.due_reports(datetime.date(2027, 1, 1)) == [
+        ("monthly", 2026, 12),
+        ("quarterly", 2026, 4),
+        ("annual", 2026, 0),
+    ]

@@ -10,12 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scoping import can, require
 from assessment import services
+from assessment.forms import TargetForm
 from assessment.models import Metric, Report
 from core.errors import ApplicationError
+from core.forms import apply_errors
 from projects.excel import XLSX_CONTENT_TYPE, _style_header
 
 
@@ -27,13 +29,24 @@ def _visible_detail(user, rows):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def overview(request):
     require(request.user, "assessment.view")
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
+        year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
+    form = TargetForm(request.POST or None) if can(request.user, "targets.manage") else None
+    if request.method == "POST":
+        require(request.user, "targets.manage")
+        if form.is_valid():
+            try:
+                services.target_set(actor=request.user, year=year, **form.cleaned_data)
+            except ApplicationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("The target was set."))
+                return redirect(f"{request.path}?year={year}")
     rows = _visible_detail(request.user, services.ranking(year))
     return render(
         request,
@@ -45,7 +58,9 @@ def overview(request):
             "reports": Report.objects.filter(year=year).select_related("published_by"),
             "may_publish": can(request.user, "report.publish"),
             "kinds": Report.Kind.choices,
+            "target_form": form,
         },
+        status=400 if form is not None and form.errors else 200,
     )
 
 

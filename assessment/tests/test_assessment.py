@@ -145,3 +145,22 @@ def test_the_beat_publishes_what_is_due_on_the_first(city):
         ("quarterly", 2026, 4),
         ("annual", 2026, 0),
     ]
+
+
+def test_the_centre_sets_a_target_on_the_page(city, client_for):
+    from assessment.models import Target
+
+    unit = Unit.objects.get(code="zhouxiang")
+    response = client_for("centre").post(
+        "/assessment/", {"year": 2026, "unit": unit.pk, "metric": "signed", "value": "6"}
+    )
+    assert response.status_code == 302 and Target.objects.get().value == Decimal(6)
+    bad = client_for("centre").post("/assessment/", {"year": 2026, "unit": unit.pk, "metric": "signed", "value": "-1"})
+    assert bad.status_code == 400
+    assert (
+        client_for("town_a")
+        .post("/assessment/", {"year": 2026, "unit": unit.pk, "metric": "signed", "value": "9"})
+        .status_code
+        == 403
+    )
+    assert Target.objects.get().value == Decimal(6)

@@ -20,12 +20,59 @@ class Metric(models.TextChoices):
     FOREIGN = "foreign", _("Foreign capital")
 
 
+class CustomMetric(models.Model):
+    """A further indicator the centre adds to the assessment; its values are recorded by the centre."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    unit_label = models.CharField(_("unit of measure"), max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("further indicator")
+        verbose_name_plural = _("further indicators")
+
+    def __str__(self):
+        return self.name
+
+    # Read like a Metric choice in the pages.
+    @property
+    def value(self):
+        return self.code
+
+    @property
+    def label(self):
+        return f"{self.name}（{self.unit_label}）" if self.unit_label else self.name
+
+
+class MetricValue(models.Model):
+    """A further indicator's value for a unit and month, as the centre records it."""
+
+    metric = models.ForeignKey(CustomMetric, on_delete=models.PROTECT, related_name="values")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["metric", "unit", "year", "month"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [models.UniqueConstraint(fields=["metric", "unit", "year", "month"], name="metric_value_once")]
+
+    def __str__(self):
+        return f"{self.metric_id} {self.unit_id} {self.year}-{self.month}"
+
+
 class Target(models.Model):
     """A landing unit's target for a metric in a year."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="targets")
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
+    metric = models.CharField(_("metric"), max_length=20)  # a Metric, or a CustomMetric's code
     value = models.DecimalField(_("target"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0)])
     history = HistoricalRecords()
 
@@ -57,7 +104,7 @@ class ScoringScheme(models.Model):
 
 class Weight(models.Model):
     scheme = models.ForeignKey(ScoringScheme, on_delete=models.CASCADE, related_name="weights")
-    metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
+    metric = models.CharField(_("metric"), max_length=20)  # a Metric, or a CustomMetric's code
     weight = models.DecimalField(_("points"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)])
     cap_percent = models.DecimalField(
         _("completion counted up to (%)"), max_digits=6, decimal_places=2, default=Decimal(120)

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
-from assessment.models import Metric
 from decisions.pdf import css_string
 
 TITLES = {
@@ -14,7 +13,7 @@ TITLES = {
 }
 
 
-def report_pdf(report, rows):
+def report_pdf(report, rows, metrics):
     from weasyprint import HTML  # heavy import, only when a PDF is made
 
     with translation.override("zh-hans"):
@@ -27,7 +26,7 @@ def report_pdf(report, rows):
             {
                 "report": report,
                 "rows": rows,
-                "metrics": list(Metric),
+                "metrics": metrics,
                 "title": TITLES[report.kind],
                 "period": period,
                 "issued": formats.date_format(timezone.localtime(report.published_at), "Y年n月j日"),

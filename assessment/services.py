@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Unit
 from accounts.scoping import require
-from assessment.models import Metric, Report, ScoringScheme, Target, UnitMonth
+from assessment.models import CustomMetric, Metric, MetricValue, Report, ScoringScheme, Target, UnitMonth
 from core.errors import ApplicationError
 from core.sql import insert_select
 from projects.models import StageChange, Tier
@@ -94,7 +94,20 @@ def actuals(year, through_month=12):
     )
     for unit_id, total in paid_in:
         result.setdefault(unit_id, {})[Metric.PAID_IN] = total or ZERO
+    further = (
+        MetricValue.objects.filter(year=year, month__lte=through_month)
+        .values("unit", "metric__code")
+        .annotate(t=Sum("value"))
+        .values_list("unit", "metric__code", "t")
+    )
+    for unit_id, code, total in further:
+        result.setdefault(unit_id, {})[code] = total or ZERO
     return result
+
+
+def metrics():
+    """The built-in metrics, then the further indicators the centre added."""
+    return [*Metric, *CustomMetric.objects.all()]
 
 
 def scheme_in_force(on):
@@ -110,13 +123,14 @@ def ranking(year, through_month=12):
         targets.setdefault(unit_id, {})[metric] = value
     done = actuals(year, through_month)
     units = {u.pk: u for u in Unit.objects.filter(pk__in=targets)}
+    measured = metrics()
     rows = []
     for unit_id, unit_targets in targets.items():
         cells, total = [], ZERO
-        for metric in Metric:
-            target = unit_targets.get(metric)
-            actual = done.get(unit_id, {}).get(metric, ZERO)
-            points, cap = weights.get(metric, (DEFAULT_POINTS, DEFAULT_CAP))
+        for metric in measured:
+            target = unit_targets.get(metric.value)
+            actual = done.get(unit_id, {}).get(metric.value, ZERO)
+            points, cap = weights.get(metric.value, (DEFAULT_POINTS, DEFAULT_CAP))
             completion = (actual / target * 100).quantize(HUNDREDTH, ROUND_HALF_UP) if target else None
             score = (
                 (min(completion, cap) * points / 100).quantize(HUNDREDTH, ROUND_HALF_UP)
@@ -140,6 +154,9 @@ def ranking(year, through_month=12):
 @transaction.atomic
 def target_set(*, actor, unit, year, metric, value):
     require(actor, "targets.manage")
+    if metric not in Metric.values and not CustomMetric.objects.filter(code=metric).exists():
+        message = _("Unknown metric.")
+        raise ApplicationError(message, errors={"metric": [message]})
     if unit.kind not in Unit.LANDING_KINDS:
         message = _("Targets are set for landing units (towns, platforms, municipal companies).")
         raise ApplicationError(message, errors={"unit": [message]})
@@ -231,7 +248,12 @@ def report_publish(*, actor, kind, year, period=0):
         .order_by("-version")
         .first()
     )
-    data = {"rows": _frozen(ranking(year, _through_month(kind, period))), "through_month": _through_month(kind, period)}
+    data = {
+        "rows": _frozen(ranking(year, _through_month(kind, period))),
+        "through_month": _through_month(kind, period),
+        # The columns as they were: a further indicator added later does not change a published report.
+        "metrics": [{"value": m.value, "label": str(m.label)} for m in metrics()],
+    }
     if kind == Report.Kind.MONTHLY:
         data["major"] = major_progress()
     return Report.objects.create(
@@ -243,3 +265,28 @@ def report_publish(*, actor, kind, year, period=0):
         published_by=actor,
         supersedes=previous,
     )
+
+
+@transaction.atomic
+def custom_metric_add(*, actor, code, name, unit_label=""):
+    require(actor, "targets.manage")
+    if code in Metric.values:
+        message = _("This code is a built-in metric.")
+        raise ApplicationError(message, errors={"code": [message]})
+    metric = CustomMetric(code=code, name=name, unit_label=unit_label)
+    validated(metric)
+    metric.save()
+    return metric
+
+
+@transaction.atomic
+def metric_value_record(*, actor, metric, unit, year, month, value):
+    """A further indicator's value for a unit and month; recording it again replaces it (history kept)."""
+    require(actor, "targets.manage")
+    row, _created = MetricValue.objects.select_for_update().get_or_create(
+        metric=metric, unit=unit, year=year, month=month, defaults={"value": value}
+    )
+    row.value = value
+    validated(row)
+    row.save()
+    return row

@@ -54,7 +54,7 @@ def overview(request):
         {
             "year": year,
             "rows": rows,
-            "metrics": list(Metric),
+            "metrics": services.metrics(),
             "reports": Report.objects.filter(year=year).select_related("published_by"),
             "may_publish": can(request.user, "report.publish"),
             "kinds": Report.Kind.choices,
@@ -82,6 +82,11 @@ def publish(request):
     return redirect("assessment:report", pk=report.pk)
 
 
+def _report_metrics(report):
+    """The report's own columns (older snapshots, made before they were stored, had the built-ins)."""
+    return report.data.get("metrics") or [{"value": m.value, "label": str(m.label)} for m in Metric]
+
+
 def _report_rows(request, report):
     rows = [dict(row) for row in report.data["rows"]]
     for row in rows:
@@ -99,7 +104,7 @@ def report_detail(request, pk):
     return render(
         request,
         "assessment/report.html",
-        {"report": report, "rows": _report_rows(request, report), "metrics": list(Metric)},
+        {"report": report, "rows": _report_rows(request, report), "metrics": _report_metrics(report)},
     )
 
 
@@ -112,7 +117,8 @@ def report_pdf(request, pk):
 
     require(request.user, "assessment.view")
     report = get_object_or_404(Report, pk=pk)
-    response = HttpResponse(render_pdf(report, _report_rows(request, report)), content_type="application/pdf")
+    rows, columns = _report_rows(request, report), _report_metrics(report)
+    response = HttpResponse(render_pdf(report, rows, columns), content_type="application/pdf")
     name = f"{TITLES[report.kind]}-{report.year}-{report.period}-v{report.version}.pdf"
     response["Content-Disposition"] = content_disposition_header(False, name)
     return response
@@ -128,13 +134,9 @@ def report_xlsx(request, pk):
     sheet = workbook.active
     sheet.title = "排名"
     headers = ["名次", "单位", "总分"]
-    for metric in Metric:
-        headers += [
-            f"{metric.label}·目标",
-            f"{metric.label}·完成",
-            f"{metric.label}·完成率（%）",
-            f"{metric.label}·得分",
-        ]
+    for metric in _report_metrics(report):
+        label = metric["label"]
+        headers += [f"{label}·目标", f"{label}·完成", f"{label}·完成率（%）", f"{label}·得分"]
     sheet.append(headers)
     _style_header(sheet, headers)
     for row in _report_rows(request, report):
@@ -175,3 +177,42 @@ def dashboard(request):
     }
     _visible_detail(request.user, data["ranking"])
     return render(request, "assessment/dashboard.html", data)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def further_indicators(request):
+    """The further indicators the centre adds to the assessment, and their values by unit and month."""
+    from assessment.forms import CustomMetricForm, MetricValueForm
+    from assessment.models import CustomMetric, MetricValue
+
+    require(request.user, "assessment.view")
+    may_manage = bool(can(request.user, "targets.manage"))
+    add_form = CustomMetricForm(request.POST if request.POST.get("form") == "add" else None, prefix="add")
+    value_form = MetricValueForm(request.POST if request.POST.get("form") == "value" else None, prefix="value")
+    if request.method == "POST":
+        require(request.user, "targets.manage")
+        form, service = (
+            (add_form, services.custom_metric_add)
+            if request.POST.get("form") == "add"
+            else (value_form, services.metric_value_record)
+        )
+        if form.is_valid():
+            try:
+                service(actor=request.user, **form.cleaned_data)
+            except ApplicationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("assessment:further")
+    return render(
+        request,
+        "assessment/further.html",
+        {
+            "metrics": CustomMetric.objects.all(),
+            "values": MetricValue.objects.select_related("metric", "unit").order_by("-year", "-month")[:100],
+            "add_form": add_form if may_manage else None,
+            "value_form": value_form if may_manage else None,
+        },
+        status=400 if (add_form.errors or value_form.errors) else 200,
+    )

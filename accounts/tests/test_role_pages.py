@@ -113,6 +113,7 @@ PAGES = {
     "/incentives/": BUSINESS,
     "/assessment/": BUSINESS,
     "/assessment/dashboard/": BUSINESS,
+    "/assessment/indicators/": BUSINESS,
     "/assessment/publish/": {"*": 405},
     "/assessment/reports/999999/": dict.fromkeys(BUSINESS, 404) | {"*": 403},
     "/assessment/reports/999999/report.xlsx": dict.fromkeys(BUSINESS, 404) | {"*": 403},

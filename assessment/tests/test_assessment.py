@@ -164,3 +164,45 @@ def test_the_centre_sets_a_target_on_the_page(city, client_for):
         == 403
     )
     assert Target.objects.get().value == Decimal(6)
+
+
+def test_a_further_indicator_the_centre_adds_is_targeted_scored_and_frozen_in_reports(city):
+    unit = _targets(city, "zhouxiang", signed=1)
+    talent = services.custom_metric_add(actor=city["centre"], code="talent", name="引进高层次人才", unit_label="人")
+    services.target_set(actor=city["centre"], unit=unit, year=2026, metric="talent", value=Decimal(10))
+    services.metric_value_record(actor=city["centre"], metric=talent, unit=unit, year=2026, month=2, value=Decimal(4))
+    services.metric_value_record(actor=city["centre"], metric=talent, unit=unit, year=2026, month=5, value=Decimal(3))
+    (row,) = services.ranking(2026, through_month=3)
+    cell = next(c for c in row["cells"] if c["metric"] == "talent")
+    assert (cell["actual"], cell["completion"]) == (Decimal(4), Decimal("40.00"))
+    report = services.report_publish(actor=city["centre"], kind=Report.Kind.QUARTERLY, year=2026, period=1)
+    assert report.data["metrics"][-1] == {"value": "talent", "label": "引进高层次人才（人）"}
+    services.custom_metric_add(actor=city["centre"], code="patents", name="专利")
+    report.refresh_from_db()
+    assert [m["value"] for m in report.data["metrics"]][-1] == "talent"  # a later indicator does not change it
+    with pytest.raises(Exception, match="Unknown metric|未知"):
+        services.target_set(actor=city["centre"], unit=unit, year=2026, metric="nonesuch", value=Decimal(1))
+
+
+def test_the_centre_adds_an_indicator_and_records_values_on_the_page(city, client_for):
+    from assessment.models import CustomMetric, MetricValue
+
+    centre = client_for("centre")
+    assert (
+        centre.post("/assessment/indicators/", {"form": "add", "add-code": "talent", "add-name": "人才"}).status_code
+        == 302
+    )
+    metric = CustomMetric.objects.get()
+    unit = Unit.objects.get(code="zhouxiang")
+    form = {
+        "form": "value",
+        "value-metric": metric.pk,
+        "value-unit": unit.pk,
+        "value-year": 2026,
+        "value-month": 3,
+        "value-value": "5",
+    }
+    assert centre.post("/assessment/indicators/", form).status_code == 302
+    assert centre.post("/assessment/indicators/", form | {"value-month": 13}).status_code == 400
+    assert MetricValue.objects.get().value == Decimal(5)
+    assert client_for("town_a").post("/assessment/indicators/", form).status_code == 403

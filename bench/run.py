@@ -42,6 +42,8 @@ DEFAULT_SIZES = "20000,100000"
 TARGET_RATIO = 2.0
 TARGET_GROWTH = 1.3
 TARGET_RSS_MB = 500
+TARGET_DASHBOARD_MS = 50  # the leadership dashboard's server time at 100k projects
+TARGET_DASHBOARD_GROWTH = 1.5  # its time at the largest size over the smallest
 HEAVY_SHARE = 0.10  # statements taking at least this share of a sweep get an EXPLAIN ANALYZE
 
 
@@ -124,6 +126,14 @@ def orchestrate():
         _run([python, Path(__file__), "--worker", n, out], env | {"DATABASE_URL": db_url})
         result = json.loads(out.read_text())
         result |= {"generate_seconds": generate, "generate_wall_seconds": wall, "vacuum_seconds": vacuum}
+        # The leadership dashboard, in its own process (after the sweep worker, which leaves the tables it
+        # wrote empty: this one runs the sweep once more, committed, then times the page).
+        dash_out = OUT / f"dashboard_{n}.json"
+        _run([python, Path(__file__), "--dashboard", n, dash_out], env | {"DATABASE_URL": db_url})
+        result["dashboard"] = json.loads(dash_out.read_text())
+        with open(OUT / f"dashboard_explain_{n}.txt", "w") as f:
+            for p in result["dashboard"]["plans"]:
+                f.write(f"=== query #{p['index']} ({p['ms']:.1f} ms in the request)\n{p['sql']}\n\n{p['plan']}\n\n")
         out.write_text(json.dumps(result, indent=2, default=str))
         results.append(result)
         if not os.environ.get("BENCH_KEEP"):
@@ -563,6 +573,135 @@ def _fmt(x, digits=3):
     return "—" if x is None else f"{x:.{digits}f}"
 
 
+def _oneline(sql, width=150):
+    return " ".join(sql.split())[:width].replace("|", "/")
+
+
+def dashboard_section(dash, large):
+    if not dash:
+        return []
+    sizes = sorted(dash)
+    d = dash[large]
+    lines = [
+        "## Leadership dashboard",
+        "",
+        f"`GET {d['path']}` as the demo user `leader` (role leader, the whole city), in-process with "
+        "`django.test.Client` (bench/dashboard.py): middleware, view, queries and template, no network. On the "
+        "database of each size, after one sweep for 2025 (committed, then VACUUM ANALYZE), so the grades and "
+        "findings the page counts exist. One warm-up request, then the median of "
+        f"{len(d['ms'])}; queries counted with `CaptureQueriesContext`, each query's time the median of 3 "
+        "captured requests (with the debug cursor).",
+        "",
+        "Each request, in ms: "
+        + "; ".join(f"{n:,}: {', '.join(f'{x:.1f}' for x in dash[n]['ms'])}" for n in sizes)
+        + ". Rows then: "
+        + "; ".join(f"{n:,}: " + ", ".join(f"{t} {c:,}" for t, c in sorted(dash[n]["rows"].items())) for n in sizes)
+        + ".",
+        "",
+        "Time in SQL (all the request's queries, driver included) and outside it, median of the 3 captured "
+        "requests: "
+        + "; ".join(
+            f"{n:,}: {dash[n]['sql_ms']:.1f} ms SQL of {dash[n]['captured_request_ms']:.1f} ms, "
+            f"{dash[n]['captured_request_ms'] - dash[n]['sql_ms']:.1f} ms in Python (view, template, middleware)"
+            for n in sizes
+            if "sql_ms" in dash[n]
+        )
+        + ". One request under cProfile: bench/out/dashboard_profile_<size>.txt.",
+        "",
+        f"Slowest queries at {large:,} (of {d['query_count']}"
+        + (
+            f"; {d['timed_statements']} statements went through the execute wrapper, the rest are the BEGIN "
+            "and COMMIT Django logs around the session's save"
+            if d.get("timed_statements", d["query_count"]) != d["query_count"]
+            else ""
+        )
+        + "; each the median of the 3 captured requests):",
+        "",
+        "| # | ms | " + "".join(f"ms at {n:,} | " for n in sizes if n != large) + "query |",
+        "|---:|---:|" + "---:|" * (len(sizes) - 1) + "---|",
+    ]
+    for q in sorted(d["queries"], key=lambda q: -q["ms"])[:6]:
+        others = []
+        for n in sizes:
+            if n == large:
+                continue
+            match = [o for o in dash[n]["queries"] if o["index"] == q["index"]]
+            others.append(f"{match[0]['ms']:.1f}" if match else "—")
+        lines.append(
+            f"| {q['index']} | {q['ms']:.1f} | " + "".join(f"{o} | " for o in others) + f"`{_oneline(q['sql'])}` |"
+        )
+    lines += [
+        "",
+        f"EXPLAIN (ANALYZE, BUFFERS) of the slowest at {large:,} (bench/out/dashboard_explain_<size>.txt):",
+        "",
+    ]
+    for p in d["plans"]:
+        lines += [f"Query #{p['index']} ({p['ms']:.1f} ms):", "", "```", p["plan"], "```", ""]
+    lines += dashboard_findings(dash, large)
+    return lines
+
+
+def dashboard_findings(dash, large):
+    """The verdict, with this run's figures; the why was read from the plans of the 2026-11-25 run."""
+    d = dash[large]
+
+    def find(fragment):
+        return next((q for q in d["queries"] if fragment in q["sql"]), None)
+
+    board = find('"monitoring_finding"."owner_id"')
+    grade = find('COUNT("monitoring_annualgrade"."id")')
+    pipe = find('"projects_project"."stage" AS "stage", "projects_project"."landing_unit_id"')
+    if not (board and grade and pipe):
+        return ["(The dashboard's queries changed since this analysis was written: re-read the plans above.)", ""]
+    three = board["ms"] + grade["ms"] + pipe["ms"]
+    met = d["median_ms"] <= TARGET_DASHBOARD_MS
+    return [
+        "### Verdict",
+        "",
+        f"**Target {'met' if met else 'not met'}**: {d['median_ms']:.0f} ms at {large:,} projects (target ≤ "
+        f"{TARGET_DASHBOARD_MS} ms). The query count is fixed ({d['query_count']} at every size, no N+1), but three "
+        "of them aggregate every row of their table on every request, so the page's time grows with the city: "
+        f"together {three:.0f} ms (each query's median) of the {d['sql_ms']:.0f} ms in SQL at {large:,}, nearly "
+        "all of it, while the Python side (view, template, middleware) stays at ~15-20 ms at every size. "
+        "The dominant one is the **findings board** "
+        f"(query #{board['index']}, {board['ms']:.0f} ms, `monitoring.selectors.finding_board`), then the "
+        f"grades (#{grade['index']}, {grade['ms']:.0f} ms, `assessment.dashboard.grades`) and the pipeline "
+        f"(#{pipe['index']}, {pipe['ms']:.0f} ms, `assessment.dashboard.pipeline`).",
+        "",
+        "Why, from the plans:",
+        "",
+        "- **Findings board**: counts the active findings by owner unit and severity. Nearly every finding is "
+        "active (the sweep opens a rectification or breach finding for every C- or D-graded project-year: ~129k "
+        "of the ~134k findings at 100k, none closed yet), so the `finding_status_idx (status, severity)` index "
+        "cannot narrow anything and it is a "
+        "sequential scan of the whole table, joined to `accounts_unit` for the name and then hash-joined to "
+        "**every project id** (102,000) for the scope filter `project__in=projects_visible(...)` that "
+        "`project_parts_visible` adds. For the leader (who sees every project) that filter removes nothing, "
+        "yet it builds a hash of all projects on each request.",
+        "- **Grades**: the year's ~74k grades through `annual_grade_year_idx`, hash-joined to every project id "
+        "for the same no-op scope filter, then grouped by grade.",
+        "- **Pipeline**: a sequential scan of all projects grouped by stage and landing unit (no filter to "
+        "use an index on: the 11 pipeline stages are ~2/3 of the rows).",
+        "- At 100k PostgreSQL picks parallel plans (2 workers). On this 2-core machine they do not pay: in the "
+        "pipeline's plan the workers' scans take ~20 ms, the Gather Merge returns after ~60 ms.",
+        "",
+        "This is linear growth (the 100k/20k ratio is about the 5x of the data, target 1.5x), not a plan "
+        "accident: no index makes a count of every row of a table sublinear.",
+        "",
+        "**The fix (not implemented here: this benchmark does not change the application)**: keep the "
+        "dashboard's counts in small summary tables written where the counts change, and have the dashboard "
+        "read those: a per-unit-per-stage project count (updated by the stage transitions, or recomputed at "
+        "the end of the nightly sweep, which already reads every project), a per-owner-unit-per-severity count "
+        "of active findings (written by the sweep and the finding services as they open and close findings) "
+        "and a per-year-per-grade(-per-unit) count (written by the grading check). The page would then read "
+        "a few hundred rows whatever the size, leaving its ~20 ms of Python: within target. Cheaper partial "
+        "steps: `project_parts_visible` returning the queryset unchanged for the roles that see every project "
+        "(as `projects_visible` already does) would drop the project-id hash join from the board and the "
+        "grades; caching `summary()` between sweeps would hide the cost but serve stale pipeline counts.",
+        "",
+    ]
+
+
 def write_report(results, chart):
     by_size = {r["size"]: r for r in results}
     sizes = sorted(by_size)
@@ -626,6 +765,39 @@ def write_report(results, chart):
     for n in sizes:
         rows.append(
             (f"generate_scale seconds, {n:,}", f"{by_size[n]['generate_seconds']:.1f}", "—", "—", "minutes, not hours")
+        )
+    dash = {n: by_size[n]["dashboard"] for n in sizes if by_size[n].get("dashboard")}
+    for n in dash:
+        ms = dash[n]["median_ms"]
+        rows.append(
+            (
+                f"leadership dashboard server time (ms), {n:,} projects",
+                f"{ms:.1f}",
+                "—",
+                "—",
+                f"≤ {TARGET_DASHBOARD_MS} ms at 100k " + verdict(ms <= TARGET_DASHBOARD_MS),
+            )
+        )
+    for n in dash:
+        rows.append(
+            (
+                f"leadership dashboard query count, {n:,} projects",
+                str(dash[n]["query_count"]),
+                "—",
+                "—",
+                "the same at every size " + verdict(len({d["query_count"] for d in dash.values()}) == 1),
+            )
+        )
+    if small != large and small in dash and large in dash:
+        growth = dash[large]["median_ms"] / dash[small]["median_ms"]
+        rows.append(
+            (
+                f"leadership dashboard time ratio {large:,}/{small:,}",
+                f"{growth:.2f}x",
+                "—",
+                "—",
+                f"≤ {TARGET_DASHBOARD_GROWTH}x " + verdict(growth <= TARGET_DASHBOARD_GROWTH),
+            )
         )
 
     lines = [
@@ -711,6 +883,7 @@ def write_report(results, chart):
         f"EXPLAIN (ANALYZE, BUFFERS) of every statement taking ≥ {HEAVY_SHARE:.0%} of its sweep: "
         "bench/out/explain_<size>.txt (not committed).",
         "",
+        *dashboard_section(dash, large),
         "## Data",
         "",
         "`python manage.py generate_scale --projects N --seed 1` (COPY, no history rows): N supervised projects "
@@ -731,5 +904,9 @@ def write_report(results, chart):
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "--worker":
         worker(int(sys.argv[2]), sys.argv[3])
+    elif len(sys.argv) >= 2 and sys.argv[1] == "--dashboard":
+        from bench import dashboard
+
+        dashboard.measure(int(sys.argv[2]), sys.argv[3], year=YEAR, today=TODAY)
     else:
         orchestrate()

@@ -52,6 +52,8 @@ for _model in (Company, Partner, Industry, LandParcel, FactorySpace, EnergyQuota
 @scope(Attachment)
 @scope(StageChange)
 def project_parts_visible(user, queryset):
+    if has_role(user, *SEE_ALL_PROJECTS):
+        return queryset  # every project: no join to the project ids (it would filter nothing)
     return queryset.filter(project__in=projects_visible(user, Project.objects.all()))
 
 

@@ -46,11 +46,6 @@ def bands_for(year):
     return GradeBands.objects.filter(effective_from__lte=on).order_by("-effective_from").first() or GradeBands()
 
 
-# Kept for callers that grade on a date rather than a year.
-def bands_in_force(on_date):
-    return GradeBands.objects.filter(effective_from__lte=on_date).order_by("-effective_from").first() or GradeBands()
-
-
 def weights(bands):
     w = [Decimal(getattr(bands, field)) for _key, _label, field in GRADED]
     return w if sum(w) else [Decimal(1)] * len(w)

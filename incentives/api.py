@@ -325,7 +325,9 @@ class ClawBackSerializer(serializers.ModelSerializer):
         fields = ["id", "project", "finding", "items", "amount", "outstanding", "status", "opened_at", "reason"]
 
     def get_outstanding(self, clawback) -> str:
-        return str(services.clawback_outstanding(clawback))
+        # Annotated by the selector for lists; computed for a single claw-back otherwise.
+        outstanding = getattr(clawback, "outstanding", None)
+        return str(services.clawback_outstanding(clawback) if outstanding is None else outstanding)
 
 
 class ClawBackListApi(ListAPIView):

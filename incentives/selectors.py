@@ -1,6 +1,7 @@
 """What the incentives pages read: items with their totals, funds with theirs, queues. Scoped; a few queries."""
 
-from django.db.models import Sum
+from django.db.models import DecimalField, F, Sum, Value
+from django.db.models.functions import Coalesce
 
 from accounts.roles import Role
 from accounts.scoping import has_role, visible_to
@@ -72,5 +73,16 @@ def refusals(*, user, project=None):
 
 
 def clawbacks(*, user, project=None):
-    rows = visible_to(user, ClawBack.objects.select_related("project", "finding"))
+    """Claw-backs, each annotated ``outstanding`` (its amount less the repayments in the ledger) in the same
+    query."""
+    rows = (
+        visible_to(user, ClawBack.objects.select_related("project", "finding"))
+        .annotate(
+            repaid=Coalesce(
+                Sum("ledger__amount"), Value(ZERO), output_field=DecimalField(max_digits=16, decimal_places=2)
+            )
+        )
+        .annotate(outstanding=F("amount") + F("repaid"))  # repayments are negative entries
+        .order_by("-opened_at", "-id")  # a grouped query does not take Meta.ordering
+    )
     return rows.filter(project=project) if project is not None else rows

@@ -497,19 +497,26 @@ def clawbacks_open(*, run=None):
         Finding.objects.filter(kind=Finding.Kind.BREACH, clawback__isnull=True)
         .exclude(status=Finding.Status.WAIVED)
         .filter(project__performance_agreement__repay_incentives=True)
-        .select_related("project")
     )
+    # Only projects that were paid can owe anything: the few, not every breach.
     paid_by_project = dict(
         LedgerEntry.objects.filter(item__project__in=breaches.values("project"), item__isnull=False)
         .values("item__project")
         .annotate(total=Sum("amount"))
+        .filter(total__gt=0)
         .values_list("item__project", "total")
     )
+    owing = set(
+        ClawBack.objects.filter(project__in=paid_by_project, status=ClawBack.Status.OPEN).values_list(
+            "project", flat=True
+        )
+    )
     opened = 0
-    for finding in breaches:
-        paid = paid_by_project.get(finding.project_id) or ZERO
-        if paid <= 0 or ClawBack.objects.filter(project=finding.project, status=ClawBack.Status.OPEN).exists():
+    for finding in breaches.filter(project__in=paid_by_project).select_related("project").order_by("pk"):
+        if finding.project_id in owing:
             continue
+        paid = paid_by_project[finding.project_id]
+        owing.add(finding.project_id)
         with transaction.atomic():
             clawback = ClawBack.objects.create(
                 project=finding.project,

@@ -236,7 +236,7 @@ def request_notice(request, pk, kind):
 @require_GET
 def clawback_list(request):
     require(request.user, "incentives.view")
-    rows = [(c, services.clawback_outstanding(c)) for c in selectors.clawbacks(user=request.user)[:200]]
+    rows = [(c, c.outstanding) for c in selectors.clawbacks(user=request.user)[:200]]
     return render(
         request,
         "incentives/clawbacks.html",

@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from oversight import views
 
 app_name = "oversight"
-urlpatterns = [path("", views.portal, name="portal")]
+urlpatterns = [
+    path("", views.portal, name="portal"),
+    path("proposals/", include("oversight.proposal_urls")),
+]

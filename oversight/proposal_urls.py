@@ -1,0 +1,3 @@
+"""The proposal follow-up's pages, included under /oversight/proposals/."""
+
+urlpatterns = []

@@ -1,14 +1,25 @@
 """The leadership dashboard's figures. Each comes with the filters of the list behind it, so every number
-on the page is a link to exactly the rows it counts. A fixed number of grouped queries, whatever the size."""
+on the page is a link to exactly the rows it counts.
 
-from django.db.models import Count
+The counts are read from the tallies (``core.tallies``: projects per unit, stage and tier; active findings
+per unit, owner and severity; grades per unit, year and grade) and the monthly summary
+(``assessment.UnitMonth``), so the page runs the same few small queries whatever the number of projects.
+"""
+
+import calendar
+import datetime
+from typing import NamedTuple
+
+from django.db.models import Prefetch, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
-from accounts.scoping import visible_to
+from accounts.scoping import can, visible_to
 from assessment import services
-from monitoring.models import AnnualGrade
-from projects.models import Project, Tier
+from assessment.models import UnitMonth
+from monitoring.models import GradeTally
+from projects.models import Project, StageTally, Tier
 from projects.stages import Stage
 
 PIPELINE = [
@@ -27,13 +38,55 @@ PIPELINE = [
 DECIDING = [Stage.PRE_EVALUATION, Stage.AWAITING_DECISION, Stage.RETURNED, Stage.APPROVED]
 
 
+class Period(NamedTuple):
+    """A year, a quarter of it or a month of it: the months it spans, its dates and its name."""
+
+    year: int
+    code: str  # "", "q1".."q4", "m1".."m12"
+    first_month: int
+    last_month: int
+
+    @property
+    def start(self):
+        return datetime.date(self.year, self.first_month, 1)
+
+    @property
+    def end(self):
+        return datetime.date(self.year, self.last_month, calendar.monthrange(self.year, self.last_month)[1])
+
+    @property
+    def label(self):
+        if self.code.startswith("q"):
+            return _("%(year)s, quarter %(q)s") % {"year": self.year, "q": self.code[1:]}
+        if self.code.startswith("m"):
+            return _("%(year)s, month %(m)s") % {"year": self.year, "m": self.first_month}
+        return str(self.year)
+
+
+PERIOD_CHOICES = (
+    [("", _("Whole year"))]
+    + [(f"q{q}", _("Quarter %(q)s") % {"q": q}) for q in range(1, 5)]
+    + [(f"m{m}", _("Month %(m)s") % {"m": m}) for m in range(1, 13)]
+)
+
+
+def period_of(year, code):
+    """The period a filter names; an unknown code is the whole year."""
+    if code.startswith("q") and code[1:] in {"1", "2", "3", "4"}:
+        q = int(code[1:])
+        return Period(year, code, 3 * q - 2, 3 * q)
+    if code.startswith("m") and code[1:].isdigit() and 1 <= int(code[1:]) <= 12:
+        return Period(year, code, int(code[1:]), int(code[1:]))
+    return Period(year, "", 1, 12)
+
+
 def pipeline(user, unit=None):
-    """{(stage, unit id): count} of the projects the user sees, and the units that appear."""
-    projects = visible_to(user, Project.objects.filter(stage__in=PIPELINE))
+    """Projects per stage (rows) and landing unit (columns), from the stage tally; the units that appear."""
+    tally = visible_to(user, StageTally.objects.filter(stage__in=PIPELINE))
     if unit:
-        projects = projects.filter(landing_unit=unit)
+        tally = tally.filter(landing_unit=unit)
     counts = {}
-    for stage, unit_id, n in projects.values_list("stage", "landing_unit").annotate(n=Count("id")).order_by():
+    for stage, unit_id, n in tally.values_list("stage", "landing_unit").annotate(n=Sum("n")).order_by():
         counts[(stage, unit_id)] = n
     units = list(Unit.objects.filter(pk__in={u for _s, u in counts}).order_by("code"))
     rows = []
@@ -44,43 +97,94 @@ def pipeline(user, unit=None):
 
 
 def grades(user, year, unit=None):
-    """Projects by the grade the sweep recorded for ``year``."""
-    rows = AnnualGrade.objects.filter(year=year, project__in=visible_to(user, Project.objects.all()))
+    """Projects by the grade the sweep recorded for ``year``, from the grade tally."""
+    tally = visible_to(user, GradeTally.objects.filter(year=year))
     if unit:
-        rows = rows.filter(project__landing_unit=unit)
-    counts = dict(rows.values_list("grade").annotate(n=Count("id")).order_by())
+        tally = tally.filter(landing_unit=unit)
+    counts = dict(tally.values_list("grade").annotate(n=Sum("n")).order_by())
     return [{"grade": g, "count": counts.get(g, 0)} for g in "ABCD"]
 
 
 def major_projects(user, unit=None):
-    """Major projects still in their decision chain, oldest first."""
+    """Major projects still in their decision chain, oldest first, each with where it stands in the chain:
+    ``chain`` is [(step, label, state)] with state "done", "next" or "todo". Three queries."""
+    from decisions.models import CHAINS, Submission
+
     rows = visible_to(user, Project.objects.filter(tier=Tier.MAJOR, stage__in=DECIDING)).select_related("landing_unit")
     if unit:
         rows = rows.filter(landing_unit=unit)
-    return rows.order_by("stage_changed_at")[:20]
+    open_submissions = Prefetch(
+        "submissions",
+        queryset=Submission.objects.filter(status=Submission.Status.OPEN).prefetch_related("steps"),
+        to_attr="open_submissions",
+    )
+    projects = list(rows.prefetch_related(open_submissions).order_by("stage_changed_at")[:20])
+    for project in projects:
+        submission = project.open_submissions[0] if project.open_submissions else None
+        taken = {record.step for record in submission.steps.all()} if submission else set()
+        chain, waiting = [], None
+        for step in CHAINS[Tier.MAJOR]:
+            if step in taken:
+                state = "done"
+            elif waiting is None and submission is not None:
+                state, waiting = "next", step
+            else:
+                state = "todo"
+            chain.append({"step": step, "label": step.label, "state": state})
+        project.chain = chain
+        project.waiting_step = waiting
+        project.submission = submission
+    return projects
 
 
-def summary(user, *, year=None, unit=None):
+def signed_in(user, period, unit=None):
+    """What each landing unit signed in the period (from the monthly summary), for the units whose figures
+    the user may see; each with the dates of the project list behind it."""
+    months = UnitMonth.objects.filter(
+        year=period.year, month__gte=period.first_month, month__lte=period.last_month
+    ).select_related("unit")
+    if unit:
+        months = months.filter(unit=unit)
+    totals = (
+        months.values("unit", "unit__name", "unit__code")
+        .annotate(signed=Sum("signed"), major=Sum("major_signed"), contracted=Sum("contracted"))
+        .order_by("unit__code")
+    )
+    units = {u.pk: u for u in Unit.objects.filter(pk__in={row["unit"] for row in totals})}
+    return [row for row in totals if row["signed"] and can(user, "assessment.detail", units[row["unit"]])]
+
+
+def summary(user, *, year=None, period_code="", unit=None):
     from incentives.models import Fund
     from incentives.services import fund_totals
     from monitoring.selectors import finding_board
 
-    year = year or timezone.localdate().year
+    today = timezone.localdate()
+    year = year or today.year
+    period = period_of(year, period_code)
+    # The ranking is cumulative to the period's end (targets are yearly); this year's runs to this month.
+    through = min(period.last_month, today.month) if year == today.year else period.last_month
     stage_rows, units = pipeline(user, unit)
     fund = Fund.objects.filter(year=year).first()
-    board = finding_board(user=user)
-    if unit:
-        board = [row for row in board if row["id"] == unit.pk]
+    ranking = services.ranking(year, through)[:10]
+    to_date = period_of(year, f"m{through}").end
+    for row in ranking:
+        # The signings behind the ranking's "projects signed": the project list from 1 January to its month.
+        row["signed"] = next((c["actual"] for c in row["cells"] if c["metric"] == "signed"), 0)
+        row["signed_to"] = to_date
     return {
         "year": year,
+        "period": period,
+        "through_month": through,
         "unit": unit,
         "pipeline": stage_rows,
         "pipeline_units": units,
         "grade_year": year - 1,
         "grades": grades(user, year - 1, unit),
         "major": major_projects(user, unit),
-        "findings": board,
+        "findings": finding_board(user=user, landing_unit=unit),
+        "signed": signed_in(user, period, unit),
         "fund": fund,
         "fund_totals": fund_totals(fund) if fund else None,
-        "ranking": services.ranking(year)[:10],
+        "ranking": ranking,
     }

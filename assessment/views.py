@@ -158,7 +158,7 @@ def dashboard(request):
     """The leaders' page: pipeline, major decisions, grades, findings, the fund and the ranking; each figure
     links to the list behind it, each chart has its table beside it."""
     from accounts.models import Unit
-    from assessment.dashboard import summary
+    from assessment.dashboard import PERIOD_CHOICES, summary
 
     require(request.user, "assessment.view")
     unit = None
@@ -168,8 +168,9 @@ def dashboard(request):
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
-    data = summary(request.user, year=year, unit=unit)
+    data = summary(request.user, year=year, period_code=request.GET.get("period", ""), unit=unit)
     data["units"] = Unit.objects.filter(kind__in=Unit.LANDING_KINDS, is_active=True).order_by("code")
+    data["period_choices"] = PERIOD_CHOICES
     data["chart"] = {
         "stages": [str(r["label"]) for r in data["pipeline"]],
         "totals": [r["total"] for r in data["pipeline"]],

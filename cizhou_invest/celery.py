@@ -36,9 +36,17 @@ app.conf.beat_schedule = {
         "task": "assessment.tasks.refresh_summary",
         "schedule": crontab(minute=45, hour=2),
     },
+    "refresh-dashboard-tallies": {
+        "task": "assessment.tasks.refresh_tallies",
+        "schedule": crontab(minute=50, hour=2),
+    },
     "publish-assessment-reports": {
         "task": "assessment.tasks.publish_due_reports",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),
+    },
+    "verify-audit-chain": {
+        "task": "audit.tasks.verify_chain",
+        "schedule": crontab(minute=10, hour=3),
     },
     "purge-expired-lockouts": {
         "task": "accounts.tasks.purge_expired_lockouts",

@@ -7,7 +7,7 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Performance monitoring")
 
     def ready(self):
-        from monitoring import excel, guards  # noqa: F401 - guards registers the dual-contract stage guards
+        from monitoring import excel, guards, tallies  # noqa: F401 - the dual-contract stage guards, the tallies
         from projects import imports
         from projects.models import ImportJob
 

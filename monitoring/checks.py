@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
+from core import tallies
 from core.sql import history_insert, insert_select
 from monitoring.grading import SUPERVISED_STAGES, SUPERVISED_YEARS, graded_projects, latest_grade, supervised_in
 from monitoring.models import (
@@ -117,6 +118,7 @@ def check_missing_data(*, year, run):
         .filter(**{f"has_{i}": True for i in REQUIRED})
     )
     closed = _close(arrived, run, _("The missing data has arrived (checked by the compliance engine)."))
+    tallies.refresh("findings")
     return {"examined": supervised.count(), "opened": opened, "closed": closed}
 
 
@@ -202,7 +204,9 @@ def check_disguised_resale(*, run):
         )
         for project_id, change_id, registered_on, share, within, control in pairs
     ]
-    return {"examined": len(findings), "opened": _open(findings, run)}
+    opened = _open(findings, run)
+    tallies.refresh("findings")
+    return {"examined": len(findings), "opened": opened}
 
 
 # A contract's dates and the stage that shows each was met.
@@ -338,6 +342,7 @@ def check_milestones(*, run, today=None):
         .filter(graded=True)
     )
     closed += _close(graded, run, _("The checkpoint year has been graded."))
+    tallies.refresh("findings")
     return {"examined": examined, "opened": opened, "closed": closed}
 
 
@@ -365,12 +370,10 @@ def check_grading(*, year, run):
         graded += year_graded
         opened += year_opened
     history_insert(Finding.objects.filter(opened_by_run=run, kind__in=[k for k, _s in GRADE_FINDINGS.values()]))
-    return {
-        "examined": supervised_in(year).count(),
-        "graded": graded,
-        "opened": opened,
-        "supervision_ended": end_supervision(year=year, now=now),
-    }
+    ended = end_supervision(year=year, now=now)
+    for name in ("findings", "grades", "stages"):
+        tallies.refresh(name)
+    return {"examined": supervised_in(year).count(), "graded": graded, "opened": opened, "supervision_ended": ended}
 
 
 def _grade_year(year, *, run, now, centre):

@@ -465,3 +465,34 @@ class MonitoringRules(models.Model):
 
     def __str__(self):
         return str(self.effective_from)
+
+
+class FindingTally(models.Model):
+    """Active findings per landing unit of the project, owner unit and severity: the dashboards' read model,
+    counted again wherever findings change (``core.tallies``); never edited by hand."""
+
+    landing_unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    severity = models.CharField(max_length=10, choices=Finding.Severity.choices)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["landing_unit", "owner", "severity"], name="finding_tally_once")]
+
+    def __str__(self):
+        return f"{self.landing_unit_id} {self.owner_id} {self.severity}: {self.n}"
+
+
+class GradeTally(models.Model):
+    """Graded projects per landing unit, year and grade: the dashboards' read model (``core.tallies``)."""
+
+    landing_unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    grade = models.CharField(max_length=1, choices=Grade.choices)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["landing_unit", "year", "grade"], name="grade_tally_once")]
+
+    def __str__(self):
+        return f"{self.landing_unit_id} {self.year} {self.grade}: {self.n}"

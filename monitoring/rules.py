@@ -8,14 +8,18 @@ from monitoring.models import (
     Checkpoint,
     EquityChange,
     Finding,
+    FindingTally,
+    GradeTally,
     IndicatorValue,
     LandContract,
     PerformanceAgreement,
 )
-from projects.rules import is_bureau, project_parts_visible
+from projects.rules import is_bureau, project_parts_visible, unit_tallies_visible
 
 for _model in (LandContract, PerformanceAgreement, IndicatorValue, Finding):
     scope(_model)(project_parts_visible)
+for _model in (FindingTally, GradeTally):
+    scope(_model)(unit_tallies_visible)
 
 
 @scope(Checkpoint)

@@ -41,19 +41,17 @@ def missing_data(*, user, year, indicators):
     return projects, visible.count()
 
 
-def finding_board(*, user):
-    """Active findings by owner unit and severity: [(unit id, unit name, {severity: n}, total)], one query."""
-    from django.db.models import Count
+def finding_board(*, user, landing_unit=None):
+    """Active findings by owner unit and severity: [{id, name, counts: {severity: n}, total}], read from the
+    findings tally (``monitoring.tallies``), so its cost does not grow with the findings; one query."""
+    from django.db.models import Sum
 
-    from monitoring.checks import ACTIVE
-    from monitoring.models import Finding
+    from monitoring.models import FindingTally
 
-    counts = (
-        visible_to(user, Finding.objects.filter(status__in=ACTIVE))
-        .values("owner_id", "owner__name", "severity")
-        .annotate(n=Count("id"))
-        .order_by("owner__name")
-    )
+    tally = visible_to(user, FindingTally.objects.all())
+    if landing_unit is not None:
+        tally = tally.filter(landing_unit=landing_unit)
+    counts = tally.values("owner_id", "owner__name", "severity").annotate(n=Sum("n")).order_by("owner__name")
     rows = {}
     for row in counts:
         unit = rows.setdefault(row["owner_id"], {"id": row["owner_id"], "name": row["owner__name"], "counts": {}})

@@ -79,7 +79,13 @@ def finding_list(request):
             findings = findings.filter(**{key: request.GET[key]})
     if request.GET.get("owner", "").isdigit():
         owner = int(request.GET["owner"])
-        findings = findings.filter(Q(owner_id=owner) | Q(co_owner_id=owner))
+        # "as=owner": the unit as the owner only (the board's counts); otherwise as owner or co-owner.
+        if request.GET.get("as") == "owner":
+            findings = findings.filter(owner_id=owner)
+        else:
+            findings = findings.filter(Q(owner_id=owner) | Q(co_owner_id=owner))
+    if request.GET.get("landing_unit", "").isdigit():
+        findings = findings.filter(project__landing_unit_id=int(request.GET["landing_unit"]))
     queue = request.GET.get("queue") == "mine" and request.user.unit_id is not None
     if queue:
         findings = findings.filter(

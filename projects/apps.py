@@ -7,4 +7,4 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self):
-        from projects import guards  # noqa: F401 - registers the stage guards
+        from projects import guards, tallies  # noqa: F401 - register the stage guards and the projects' tally

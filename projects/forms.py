@@ -38,6 +38,9 @@ class ProjectFilterForm(forms.Form):
     # From the dashboard: projects by the grade recorded for a year.
     grade = forms.ChoiceField(required=False, choices=[("", "")] + [(g, g) for g in "ABCD"], widget=forms.HiddenInput)
     grade_year = forms.IntegerField(required=False, min_value=2000, max_value=2100, widget=forms.HiddenInput)
+    # From the assessment: projects signed in a period (the ranking's "signed" figures).
+    signed_from = forms.DateField(required=False, widget=forms.HiddenInput)
+    signed_to = forms.DateField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

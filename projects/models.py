@@ -556,3 +556,19 @@ class ImportJob(models.Model):
     @property
     def is_running(self):
         return self.status in self.RUNNING
+
+
+class StageTally(models.Model):
+    """How many projects each landing unit has per stage and tier: the dashboards' read model, counted again
+    wherever projects change (``core.tallies``); never edited by hand."""
+
+    landing_unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    tier = models.CharField(max_length=10, choices=Tier.choices, blank=True)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["landing_unit", "stage", "tier"], name="stage_tally_once")]
+
+    def __str__(self):
+        return f"{self.landing_unit_id} {self.stage} {self.tier}: {self.n}"

@@ -16,6 +16,7 @@ from projects.models import (
     Partner,
     Project,
     StageChange,
+    StageTally,
 )
 
 BUSINESS_ROLES = (Role.CENTRE, Role.BUREAU, Role.LANDING, Role.EVALUATOR, Role.LEADER, Role.NPC_DEPUTY)
@@ -55,6 +56,19 @@ def project_parts_visible(user, queryset):
     if has_role(user, *SEE_ALL_PROJECTS):
         return queryset  # every project: no join to the project ids (it would filter nothing)
     return queryset.filter(project__in=projects_visible(user, Project.objects.all()))
+
+
+def unit_tallies_visible(user, queryset):
+    """The dashboards' tallies (counts per landing unit): every unit's for the roles that see every project, a
+    landing unit's own; the other roles (an evaluator's assigned projects) are not a whole unit's."""
+    if has_role(user, *SEE_ALL_PROJECTS):
+        return queryset
+    if has_role(user, Role.LANDING) and user.unit_id:
+        return queryset.filter(landing_unit_id=user.unit_id)
+    return queryset.none()
+
+
+scope(StageTally)(unit_tallies_visible)
 
 
 @rule("projects.view", writes=False)

@@ -3,7 +3,17 @@
 from django.db.models import Count, Q, Sum
 
 from accounts.scoping import visible_to
-from projects.models import Allocation, Company, EnergyQuota, FactorySpace, Filing, LandParcel, Partner, Project
+from projects.models import (
+    Allocation,
+    Company,
+    EnergyQuota,
+    FactorySpace,
+    Filing,
+    LandParcel,
+    Partner,
+    Project,
+    StageChange,
+)
 from projects.stages import LIVE_STAGES, Stage
 
 ORDERINGS = {
@@ -63,6 +73,14 @@ def project_list(*, user, filters=None):
     if filters.get("grade") and str(filters.get("grade_year") or "").isdigit():
         # The grade the yearly sweep recorded for that year (monitoring.AnnualGrade).
         qs = qs.filter(grades__year=int(filters["grade_year"]), grades__grade=filters["grade"])
+    if filters.get("signed_from") or filters.get("signed_to"):
+        # Signed in the period: the stage change the assessment's summary counts (assessment.UnitMonth).
+        signings = StageChange.objects.filter(to_stage=Stage.SIGNED)
+        if filters.get("signed_from"):
+            signings = signings.filter(at__date__gte=filters["signed_from"])
+        if filters.get("signed_to"):
+            signings = signings.filter(at__date__lte=filters["signed_to"])
+        qs = qs.filter(pk__in=signings.values("project"))
     if filters.get("q"):
         q = filters["q"].strip()
         qs = qs.filter(

@@ -5,7 +5,8 @@ from typing import NamedTuple
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import can
+from accounts.roles import Role
+from accounts.scoping import can, has_role
 
 
 class NavItem(NamedTuple):
@@ -22,10 +23,15 @@ def register(label, url_name, action=None):
 
 
 def items_for(user, current_path=""):
+    from accounts.middleware import deputy_may_open
+
+    deputy = has_role(user, Role.NPC_DEPUTY)
     shown = []
     for item in _items:
         if item.action is None or can(user, item.action):
             url = reverse(item.url_name)
+            if deputy and not deputy_may_open(url):
+                continue  # the working pages: a deputy reads the portal
             active = current_path == url if url == "/" else current_path.startswith(url)
             shown.append({"label": item.label, "url": url, "active": active})
     return shown

@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("decisions.api_urls")),
     path("", include("monitoring.api_urls")),
     path("", include("incentives.api_urls")),
+    path("", include("oversight.api_urls")),
 ]
 
 urlpatterns = [

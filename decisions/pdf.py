@@ -30,8 +30,10 @@ def minute_issuer(minute):
     return ISSUERS.get(minute.meeting) or minute.project.landing_unit.name
 
 
-def minute_pdf(minute):
-    """The PDF (bytes) of issued minutes: red header, number, title, meeting, project, conclusion, terms."""
+def minute_pdf(minute, *, terms=None):
+    """The PDF (bytes) of issued minutes: red header, number, title, meeting, project, conclusion, terms.
+    ``terms``: the terms as another reader may see them (the oversight portal masks the confidential ones);
+    by default the minute's own."""
     from weasyprint import HTML  # heavy import, only when a PDF is made
 
     issuer = minute_issuer(minute)
@@ -45,7 +47,7 @@ def minute_pdf(minute):
                 "project": minute.project,
                 "issuer": issuer,
                 "meeting": str(Step(minute.meeting).label),
-                "terms": list(minute.terms.all()),
+                "terms": list(minute.terms.all()) if terms is None else terms,
                 "footer_number": css_string(minute.number),
                 "footer_issued": css_string(f"{issued_on}印发"),
             },

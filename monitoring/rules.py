@@ -5,6 +5,7 @@ from accounts.roles import Role
 from accounts.scoping import allow, deny, has_role, rule, scope
 from monitoring.models import (
     INDICATOR_BUREAU,
+    AnnualGrade,
     Checkpoint,
     EquityChange,
     Finding,
@@ -16,7 +17,7 @@ from monitoring.models import (
 )
 from projects.rules import is_bureau, project_parts_visible, unit_tallies_visible
 
-for _model in (LandContract, PerformanceAgreement, IndicatorValue, Finding):
+for _model in (LandContract, PerformanceAgreement, IndicatorValue, Finding, AnnualGrade):
     scope(_model)(project_parts_visible)
 for _model in (FindingTally, GradeTally):
     scope(_model)(unit_tallies_visible)

@@ -277,7 +277,7 @@ def test_a_superseding_minute_keeps_both_visible(city, client_for):
     assert new.supersedes == issued
     issued.refresh_from_db()
     assert not issued.is_current and new.is_current
-    page = client_for("deputy").get("/decisions/minutes/").content.decode()
+    page = client_for("leader").get("/decisions/minutes/").content.decode()
     assert "纪1" in page and "纪1-更正" in page
     with pytest.raises(ApplicationError):
         services.minute_supersede(actor=city["centre"], minute=issued, new_minute=minute("纪1-再改"))

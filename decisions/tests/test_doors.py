@@ -127,7 +127,7 @@ def test_superseding_through_the_api_keeps_both(city, api_for):
         f"/api/v1/minutes/{issued.pk}/supersede/", {"minute": body["minute"], "terms": body["terms"]}, format="json"
     )
     assert response.status_code == 201, response.json()
-    listed = api_for("deputy").get("/api/v1/minutes/").json()["results"]
+    listed = api_for("leader").get("/api/v1/minutes/").json()["results"]
     assert {m["number"]: m["superseded_by"] for m in listed} == {"纪1": response.json()["id"], "纪1-更正": None}
 
 

@@ -102,10 +102,12 @@ def test_the_page_shows_the_actions_and_records_a_step(city, finding, client_for
     finding.refresh_from_db()
     assert finding.status == Finding.Status.RECTIFYING
     assert "整改中" in town.get(f"/monitoring/findings/{finding.pk}/").content.decode()
-    # Another town does not see it at all; the deputy sees it and may not act.
+    # Another town does not see it at all; the deputy sees it in the portal and may not act.
     assert client_for("town_b").get(f"/monitoring/findings/{finding.pk}/").status_code == 404
     deputy = client_for("deputy")
-    assert 'name="action"' not in deputy.get(f"/monitoring/findings/{finding.pk}/").content.decode()
+    portal = deputy.get(f"/oversight/findings/{finding.pk}/")
+    assert portal.status_code == 200 and "整改中" in portal.content.decode()
+    assert 'name="action"' not in portal.content.decode()
     assert deputy.post(f"/monitoring/findings/{finding.pk}/act/", {"action": "resolve", "note": "x"}).status_code == 403
 
 

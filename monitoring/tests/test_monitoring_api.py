@@ -48,7 +48,7 @@ def test_land_contract_and_agreement_through_the_api(city, api_for):
     )
     made = api_for("town_a").post(f"/api/v1/projects/{project.pk}/agreement/", agreement, format="json")
     assert made.status_code == 201, made.json()
-    got = api_for("deputy").get(f"/api/v1/projects/{project.pk}/agreement/").json()
+    got = api_for("leader").get(f"/api/v1/projects/{project.pk}/agreement/").json()
     assert [c["year"] for c in got["checkpoints"]] == [1, 7]
     again = api_for("town_a").post(f"/api/v1/projects/{project.pk}/agreement/", agreement, format="json")
     assert again.status_code == 409

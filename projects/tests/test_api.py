@@ -152,7 +152,7 @@ def test_allocation_through_the_api_is_never_doubled(city, api_for):
 def test_the_deputy_changes_nothing_through_the_api(city, api_for):
     project = make_project(city["centre"])
     api = api_for("deputy")
-    assert api.get(f"/api/v1/projects/{project.pk}/").status_code == 200
+    assert api.get(f"/api/v1/oversight/projects/{project.pk}/").status_code == 200  # reads through the portal
     assert api.patch(f"/api/v1/projects/{project.pk}/", {"name": "x"}, format="json").status_code == 403
     assert api.post("/api/v1/companies/", {"name": "x", "uscc": VALID_USCC[0]}, format="json").status_code == 403
 

@@ -547,9 +547,10 @@ def test_the_template_round_trips_through_import_and_export(city, client_for):
     assert sorted(r.fields["name"] for r in reread.rows) == sorted(v[H.NAME] for v in filled)
 
 
-def test_the_deputy_may_export_but_an_administrator_may_not(city, client_for):
-    assert client_for("deputy").get("/projects/export.xlsx").status_code == 200
-    assert client_for("deputy").get("/projects/import/template.xlsx").status_code == 200
+def test_the_leader_may_export_but_an_administrator_may_not(city, client_for):
+    assert client_for("leader").get("/projects/export.xlsx").status_code == 200
+    assert client_for("leader").get("/projects/import/template.xlsx").status_code == 200
+    assert client_for("deputy").get("/projects/export.xlsx").status_code == 403  # the portal has its own
     assert client_for("sysadmin").get("/projects/export.xlsx").status_code == 403
 
 

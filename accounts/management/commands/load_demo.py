@@ -6,6 +6,7 @@ from assessment import demo as assessment_demo
 from decisions import demo as decisions_demo
 from incentives import demo as incentives_demo
 from monitoring import demo as monitoring_demo
+from oversight.demo import load_proposal_demo
 from projects.demo import load_projects
 from projects.models import Project
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         incentives_demo.load()
         assessment_demo.load()
         monitoring_demo.equity_and_checks(sweep=options["sweep"])
+        load_proposal_demo()
         self.stdout.write(f"Projects: {created} created, {Project.objects.count()} in all.")
         self.stdout.write(self.style.SUCCESS("Demo city loaded. Users (one per role):"))
         width = max(len(r[0]) for r in rows)

@@ -23,6 +23,11 @@ class AuditEntryListApi(ListAPIView):
                 "object_repr",
                 "changes",
                 "ip_address",
+                "path",
+                "status_code",
+                "seq",
+                "prev_hash",
+                "hash",
             ]
             ref_name = "AuditEntry"
 

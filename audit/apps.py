@@ -10,7 +10,7 @@ class AuditConfig(AppConfig):
         from guardian.models import GroupObjectPermission, UserObjectPermission
         from simple_history import register
 
-        from audit import receivers  # noqa: F401 - connects the audit receivers
+        from audit import checks, receivers  # noqa: F401 - registers the checks, connects the receivers
 
         # Object grants are access data: their changes are audited like any model's.
         for model in (UserObjectPermission, GroupObjectPermission):

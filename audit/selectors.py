@@ -1,5 +1,5 @@
 from accounts.scoping import visible_to
-from audit.models import AuditEntry
+from audit.models import AuditEntry, ChainVerification
 
 
 def audit_entry_list(*, user, filters=None):
@@ -23,3 +23,8 @@ def audit_entry_list(*, user, filters=None):
 def audit_model_choices(*, user):
     labels = visible_to(user, AuditEntry.objects.all()).exclude(model_label="")
     return sorted(set(labels.values_list("model_label", flat=True).distinct()))
+
+
+def chain_last_verification(*, user):
+    """The latest walk of the hash chain (None before the first), for the audit page."""
+    return visible_to(user, ChainVerification.objects.all()).order_by("-checked_at", "-id").first()

@@ -1,12 +1,35 @@
-"""Writing the audit trail. Everything that records an audit entry goes through here."""
+"""Writing the audit trail. Everything that records an audit entry goes through here.
 
+An entry is inserted in the caller's transaction (one query) and sealed into the hash chain right
+after that transaction commits, in a short transaction of its own under the chain lock
+(``audit_seal``). Sealing after the commit keeps the lock out of the callers' transactions: a
+long import or a login never waits for another request's audit writes, and no lock order between
+business rows and the chain can deadlock. Entries whose sealing failed (a crash between commit and
+seal) are picked up by the next seal, which any later audit write, export or verification runs.
+"""
+
+import logging
+import time
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
-from audit.models import AuditEntry
+from audit import chain
+from audit.models import AuditEntry, ChainVerification
+
+logger = logging.getLogger(__name__)
 
 MASKED = "******"
 # Values never copied into the trail, though the change itself is recorded.
 SENSITIVE_FIELDS = frozenset({"password"})
+# pg_advisory_xact_lock key of the chain ("audit" in ASCII); any fixed number would do.
+CHAIN_LOCK_KEY = 0x6175646974
+SEAL_BATCH = 500
 
 
 def current_request():
@@ -43,15 +66,19 @@ def audit_record(
     object_id="",
     object_repr="",
     changes=(),
+    path="",
+    status_code=None,
     request=None,
 ):
+    """Add one entry to the trail (one INSERT); it is sealed into the chain once the caller commits."""
     request = request or current_request()
     actor = actor or _user_of(request)
     if obj is not None:
         model_label = obj._meta.label
         object_id = str(obj.pk)
         object_repr = str(obj)
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
+        created_at=timezone.now(),
         kind=kind,
         action=action,
         actor_id=actor.pk if actor else None,
@@ -64,7 +91,11 @@ def audit_record(
             for c in changes
         ],
         ip_address=client_ip(request),
+        path=path[: AuditEntry._meta.get_field("path").max_length],
+        status_code=status_code,
     )
+    _seal_after_commit()
+    return entry
 
 
 def audit_history_record(*, history_instance, instance, history_user):
@@ -101,3 +132,175 @@ def audit_history_record(*, history_instance, instance, history_user):
 def _value(history_instance, field_name):
     field = history_instance.instance_type._meta.get_field(field_name)
     return getattr(history_instance, field.attname)
+
+
+# The chain -----------------------------------------------------------------------------------------
+
+
+def _seal_quietly():
+    """Seal after a commit; a failure leaves the entries pending for the next seal, never breaks the
+    request whose data is already committed."""
+    try:
+        audit_seal()
+    except DatabaseError:
+        logger.exception("Sealing audit entries failed; they stay pending until the next seal.")
+
+
+def _seal_after_commit():
+    """Seal once the current transaction commits (at once outside one), once per transaction."""
+    conn = transaction.get_connection()
+    # run_on_commit holds (savepoint ids, callable, robust) tuples; one seal covers every entry.
+    if any(pending[1] is _seal_quietly for pending in conn.run_on_commit):
+        return
+    transaction.on_commit(_seal_quietly)
+
+
+def _lock_chain():
+    """Serialise sealing: held until the sealing transaction ends (a few milliseconds).
+
+    On SQLite (the embedded demo) there is no such lock; the unique ``seq`` refuses a fork, and the
+    entries of a refused seal stay pending for the next one."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+
+
+def audit_seal():
+    """Seal every entry not yet in the chain, oldest id first; returns how many were sealed.
+
+    Each hash is computed from the entry as read back from the database, so it covers exactly what
+    is stored (the same reading ``audit_verify`` does)."""
+    sealed = 0
+    with transaction.atomic():
+        _lock_chain()
+        head = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "hash").first()
+        seq, prev_hash = head or (0, chain.GENESIS)
+        while batch := list(AuditEntry.objects.filter(seq__isnull=True).order_by("id")[:SEAL_BATCH]):
+            for entry in batch:
+                seq += 1
+                digest = chain.entry_hash(chain.record_of(entry, seq=seq, prev_hash=prev_hash))
+                if AuditEntry.objects.filter(pk=entry.pk)._seal(seq=seq, prev_hash=prev_hash, hash=digest) != 1:
+                    # Sealed by someone else meanwhile: only possible without the lock; never guess on.
+                    raise DatabaseError(f"Audit entry {entry.pk} was sealed concurrently; this seal is abandoned.")
+                prev_hash = digest
+            sealed += len(batch)
+    return sealed
+
+
+class _Break(NamedTuple):
+    problem: str
+    entry: dict | None
+    detail: str
+
+
+def _walk(checkpoint):
+    """Stream the sealed entries in chain order (constant memory); returns (count, head, first break)."""
+    expected_seq, prev_hash, count, head = 1, chain.GENESIS, 0, None
+    fields = (*chain.CONTENT_FIELDS, *chain.CHAIN_FIELDS, "hash")
+    entries = AuditEntry.objects.filter(seq__isnull=False).order_by("seq").values(*fields)
+    for entry in entries.iterator(chunk_size=2000):
+        if entry["seq"] != expected_seq:
+            missing = f"{expected_seq}" if entry["seq"] == expected_seq + 1 else f"{expected_seq}-{entry['seq'] - 1}"
+            return count, head, _Break(ChainVerification.Problem.MISSING, entry, f"Sequence {missing} is missing.")
+        if entry["prev_hash"] != prev_hash:
+            detail = f"Its prev_hash is {entry['prev_hash']}; the entry before has hash {prev_hash}."
+            return count, head, _Break(ChainVerification.Problem.LINK, entry, detail)
+        computed = chain.entry_hash(entry)
+        if computed != entry["hash"]:
+            detail = f"Stored hash {entry['hash']}; the stored values hash to {computed}."
+            return count, head, _Break(ChainVerification.Problem.CONTENT, entry, detail)
+        if checkpoint is not None and entry["seq"] == checkpoint.head_seq and entry["hash"] != checkpoint.head_hash:
+            detail = f"Hash {entry['hash']}; it was {checkpoint.head_hash} when verified at {checkpoint.checked_at}."
+            return count, head, _Break(ChainVerification.Problem.CHECKPOINT, entry, detail)
+        count += 1
+        head = entry
+        expected_seq += 1
+        prev_hash = entry["hash"]
+    if checkpoint is not None and checkpoint.head_seq is not None and expected_seq - 1 < checkpoint.head_seq:
+        detail = (
+            f"The chain ends at sequence {expected_seq - 1}; it reached {checkpoint.head_seq} "
+            f"when verified at {checkpoint.checked_at}."
+        )
+        return count, head, _Break(ChainVerification.Problem.TRUNCATED, head, detail)
+    return count, head, None
+
+
+def audit_verify():
+    """Seal what is pending, walk the whole chain and record what was found (a ChainVerification).
+
+    Reports the first broken link: a gap in the sequence (entries deleted), a ``prev_hash`` that is
+    not the previous entry's hash, stored values that no longer give the stored hash (an entry
+    edited), or a chain that no longer contains the head of the last intact verification."""
+    _seal_quietly()
+    intact = ChainVerification.objects.filter(ok=True, head_seq__isnull=False)
+    checkpoint = intact.order_by("-checked_at", "-id").first()
+    count, head, broken = _walk(checkpoint)
+    result = ChainVerification(
+        ok=broken is None,
+        entries=count,
+        pending=AuditEntry.objects.filter(seq__isnull=True).count(),
+        head_seq=head["seq"] if head else None,
+        head_hash=head["hash"] if head else "",
+    )
+    if broken is not None:
+        result.problem = broken.problem
+        result.detail = broken.detail
+        if broken.entry is not None:
+            result.entry_id = broken.entry["id"]
+            result.entry_seq = broken.entry["seq"]
+            result.entry_created_at = broken.entry["created_at"]
+        logger.error("The audit chain is broken: %s", result.describe())
+    result.save()
+    return result
+
+
+def audit_export_record(*, user, request, fmt):
+    """Record that ``user`` exported the trail (what was asked for), then seal, so every exported
+    entry, this one included, carries its hash."""
+    audit_record(
+        kind=AuditEntry.Kind.ACCESS,
+        action=AuditEntry.Action.EXPORT,
+        actor=user,
+        object_repr=fmt,
+        path=request.get_full_path(),
+        request=request,
+    )
+    _seal_quietly()
+
+
+# NPC deputies' reads -----------------------------------------------------------------------------
+
+
+class ReadQuota(NamedTuple):
+    allowed: bool
+    count: int
+    limit: int
+    retry_after: int
+
+    @property
+    def first_refusal(self):
+        return self.count == self.limit + 1
+
+    def message(self):
+        return _(
+            "Too many reads: an NPC deputy's account may open at most %(limit)d pages or API results a "
+            "minute, so that the portal stays available and its data is not harvested in bulk. "
+            "Please wait %(seconds)d seconds and try again."
+        ) % {"limit": self.limit, "seconds": self.retry_after}
+
+
+def oversight_read_take(*, user, now=None):
+    """Count one read by ``user`` in the current minute (a fixed window in the shared cache) and say
+    whether it is within ``OVERSIGHT_READS_PER_MINUTE``. ``add`` then ``incr`` keep the count exact
+    under concurrent requests (atomic in Redis)."""
+    now = time.time() if now is None else now
+    window = int(now // 60)
+    key = f"oversight-reads:{user.pk}:{window}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=120)
+        count = 1
+    limit = settings.OVERSIGHT_READS_PER_MINUTE
+    return ReadQuota(allowed=count <= limit, count=count, limit=limit, retry_after=max(1, 60 - int(now) % 60))

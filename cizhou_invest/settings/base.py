@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.ReadOnlyRolesMiddleware",
+    "audit.middleware.DeputyReadMiddleware",
     # Last, so it sees the outcome of authentication on every request.
     "axes.middleware.AxesMiddleware",
 ]
@@ -241,6 +242,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "celery.beat:PersistentScheduler"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# The audit trail keeps entries at least this many days; a system check refuses fewer than 183.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=183)
+# NPC deputies' reads (pages and API) allowed per minute before a 429: reading is fine, bulk scraping is not.
+OVERSIGHT_READS_PER_MINUTE = env.int("OVERSIGHT_READS_PER_MINUTE", default=120)
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Cizhou-demo-2026")
 

@@ -16,3 +16,6 @@ CELERY_TASK_DEFAULT_QUEUE = "cizhou-test-" + os.environ.get("PYTEST_XDIST_WORKER
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not memory, so a worker process can open the test database too.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
+
+# Tests read every URL as the deputy within seconds; the rate-limit tests set their own limit.
+OVERSIGHT_READS_PER_MINUTE = 100_000

@@ -113,20 +113,23 @@ def major_projects(user, unit=None):
     rows = visible_to(user, Project.objects.filter(tier=Tier.MAJOR, stage__in=DECIDING)).select_related("landing_unit")
     if unit:
         rows = rows.filter(landing_unit=unit)
-    open_submissions = Prefetch(
+    latest = Prefetch(
         "submissions",
-        queryset=Submission.objects.filter(status=Submission.Status.OPEN).prefetch_related("steps"),
-        to_attr="open_submissions",
+        queryset=Submission.objects.order_by("-round").prefetch_related("steps"),
+        to_attr="latest_submissions",
     )
-    projects = list(rows.prefetch_related(open_submissions).order_by("stage_changed_at")[:20])
+    projects = list(rows.prefetch_related(latest).order_by("stage_changed_at")[:20])
     for project in projects:
-        submission = project.open_submissions[0] if project.open_submissions else None
+        # The round in progress, or the one that approved it (a returned round starts again).
+        submission = project.latest_submissions[0] if project.latest_submissions else None
+        if submission is not None and submission.status == Submission.Status.RETURNED:
+            submission = None
         taken = {record.step for record in submission.steps.all()} if submission else set()
         chain, waiting = [], None
         for step in CHAINS[Tier.MAJOR]:
             if step in taken:
                 state = "done"
-            elif waiting is None and submission is not None:
+            elif waiting is None and submission is not None and submission.status == Submission.Status.OPEN:
                 state, waiting = "next", step
             else:
                 state = "todo"

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from accounts.models import User
+from core.units import m2_to_mu
 from decisions import services
 from decisions.models import CHAINS, Dimension, Minute, Step, StepRecord
 from projects.models import Tier
@@ -110,8 +111,18 @@ def decide(project, outcome):
             "returned": StepRecord.Outcome.RETURN,
         }[outcome]
         terms = []
+        if result == StepRecord.Outcome.PASS and submission.tier == Tier.MAJOR and project.land_area_m2:
+            # The land's unit price, as the minutes grant it: commercially confidential (masked for the NPC).
+            terms.append(
+                {
+                    "kind": "land_price",
+                    "amount": (m2_to_mu(project.land_area_m2) * Decimal("318000")).quantize(Decimal("0.01")),
+                    "clause": "一事一议",
+                    "conditions": "按挂牌出让底价每亩31.8万元，土地出让金分两期缴纳",
+                }
+            )
         if result == StepRecord.Outcome.PASS:
-            terms = [
+            terms += [
                 {
                     "kind": "investment_subsidy",
                     "amount": (project.total_investment * Decimal("0.02")).quantize(Decimal("0.01")),

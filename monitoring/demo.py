@@ -113,3 +113,65 @@ def equity_and_checks(*, sweep="worker"):
             task.apply(throw=True)
     elif sweep == "worker":
         chain(*(task.si() for task in tasks)).delay()
+
+
+def handled_findings():
+    """Two findings and how they were handled, for the oversight portal: a rectification the town put right
+    and the centre closed, and a breach waived under a 容错 exemption the leadership approved. Idempotent:
+    the sweep's own findings of the same project, kind and year are the same rows (it skips them)."""
+    from accounts.models import Unit
+    from decisions import services as decision_services
+    from monitoring.models import Finding
+    from projects.models import Project
+    from projects.stages import Stage
+
+    supervised = list(Project.objects.filter(stage=Stage.OPERATING).select_related("landing_unit").order_by("pk")[:2])
+    if (
+        len(supervised) < 2
+        or Finding.objects.filter(project__in=supervised, kind__in=["rectification", "breach"]).exists()
+    ):
+        return
+    rectified, waived = supervised
+    centre, leader = _user("centre"), _user("leader")
+    town = User.objects.filter(unit=rectified.landing_unit, groups__name="landing_staff").first() or centre
+    finding = Finding.objects.create(
+        project=rectified,
+        kind=Finding.Kind.RECTIFICATION,
+        period="2024",
+        severity=Finding.Severity.MEDIUM,
+        owner=rectified.landing_unit,
+        deadline=datetime.date(2025, 6, 30),
+        evidence={"year": 2024, "grade": "C", "ratio": "72.0"},
+    )
+    services.finding_act(
+        actor=town, finding=finding, action="rectify", note="企业已追加设备投资，亩均税收整改方案报镇政府备案"
+    )
+    services.finding_act(
+        actor=centre, finding=finding, action="resolve", note="复核2025年数据，亩均税收已达协议值的90%以上，整改完成"
+    )
+    breach = Finding.objects.create(
+        project=waived,
+        kind=Finding.Kind.BREACH,
+        period="2023",
+        severity=Finding.Severity.HIGH,
+        owner=Unit.objects.get(kind=Unit.Kind.CENTRE),
+        co_owner=waived.landing_unit,
+        deadline=datetime.date(2024, 6, 30),
+        evidence={"year": 2023, "grade": "D", "ratio": "48.0"},
+    )
+    exemption = decision_services.exemption_request(
+        actor=centre,
+        project=waived,
+        officials=f"{waived.landing_unit.name}招商办",
+        reason="项目按规定程序决策引进，2023年受国际市场订单骤减影响未达约定指标，相关人员已勤勉尽责",
+    )
+    exemption = decision_services.exemption_decide(
+        actor=leader, exemption=exemption, approve=True, note="符合容错免责情形，经市领导审定同意"
+    )
+    services.finding_act(
+        actor=centre,
+        finding=breach,
+        action="waive",
+        note="按容错免责决定不予追责，继续跟踪2024年履约",
+        exemption=exemption,
+    )

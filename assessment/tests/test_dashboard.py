@@ -190,3 +190,19 @@ def test_a_town_sees_the_findings_of_its_own_projects_only(city, client_for):
     assert {row["id"]: row["total"] for row in board} == {guanhaiwei.pk: 1, centre.pk: 1}
     assert client_for("town_a").get("/assessment/dashboard/").context["findings"] == []
     assert len(client_for("leader").get("/assessment/dashboard/").context["findings"]) == 2
+
+
+def test_an_approved_major_project_shows_its_whole_chain_done(city, client_for):
+    from decisions import services as decision_services
+    from decisions.tests.helpers import major_project, minute, submit
+    from decisions.tests.test_decisions import MAJOR_CHAIN, RECORDER
+
+    project = major_project(city)
+    submit(city, project)
+    for n, step in enumerate(MAJOR_CHAIN):
+        decision_services.decision_record(
+            actor=city[RECORDER[step]], project=project, step=step, outcome="pass", minute=minute(f"纪{n}")
+        )
+    [shown] = [p for p in client_for("leader").get("/assessment/dashboard/").context["major"] if p.pk == project.pk]
+    assert shown.waiting_step is None
+    assert [c["state"] for c in shown.chain] == ["done"] * 5

@@ -34,6 +34,7 @@ class Command(BaseCommand):
         decisions_demo.supersede_one()
         incentives_demo.load()
         assessment_demo.load()
+        monitoring_demo.handled_findings()
         monitoring_demo.equity_and_checks(sweep=options["sweep"])
         load_proposal_demo()
         self.stdout.write(f"Projects: {created} created, {Project.objects.count()} in all.")

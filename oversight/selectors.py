@@ -290,6 +290,26 @@ def finding_row(finding):
     }
 
 
+EVIDENCE_LABELS = {
+    "year": _("Year"),
+    "year_after_production": _("Year after production"),
+    "grade": _("Grade"),
+    "ratio": _("overall (%)"),
+    "investment_per_mu": _("investment per mu (%)"),
+    "tax_per_mu": _("tax per mu (%)"),
+    "value_added_per_energy": _("value added per tce (%)"),
+    "missing": _("Missing indicators"),
+    "milestone": _("Milestone"),
+    "checkpoint": _("Checkpoint"),
+    "date": _("Date"),
+    "contract": _("Contract"),
+    "share": _("Share transferred (%)"),
+    "registered_on": _("Registered on"),
+    "change_of_control": _("Change of control"),
+    "equity_change": _("Equity change record"),
+}
+
+
 def finding_detail(user, finding):
     """The finding and how it was handled: each step (its unit, never the official's name) and any waiver's
     容错 exemption."""
@@ -298,7 +318,10 @@ def finding_detail(user, finding):
     )
     return {
         "finding": finding_row(finding),
-        "evidence": finding.evidence,
+        "evidence": [
+            (EVIDENCE_LABELS.get(key, key), ", ".join(map(str, value)) if isinstance(value, list) else value)
+            for key, value in (finding.evidence or {}).items()
+        ],
         "actions": [
             {
                 "at": a.at,

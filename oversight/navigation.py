@@ -40,6 +40,7 @@ def portal_nav(request):
 register(_("Overview"), "oversight:portal")
 register(_("Major decisions"), "oversight:decisions")
 register(_("Projects and commitments"), "oversight:projects")
+register(_("Incentive policies and fund"), "oversight:incentives")
 register(_("Findings"), "oversight:findings")
 register(_("Assessment"), "oversight:assessment")
 register(_("Proposal follow-up"), "oversight:proposal_list")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("decisions/<int:pk>/minutes.pdf", views.decision_pdf, name="decision_pdf"),
     path("projects/", views.projects, name="projects"),
     path("projects/<int:pk>/", views.project_detail, name="project"),
+    path("incentives/", views.incentives, name="incentives"),
     path("findings/", views.findings, name="findings"),
     path("findings/<int:pk>/", views.finding_detail, name="finding"),
     path("assessment/", views.assessment, name="assessment"),

@@ -300,3 +300,22 @@ def confidential(request):
         },
         status=400 if form is not None and form.errors else 200,
     )
+
+
+@login_required
+@require_GET
+def incentives(request):
+    """The incentive policies and their clauses (public documents) and each year's reward fund: budget,
+    committed, paid — the rules the payments are held to, beside what they came to."""
+    from incentives.models import Policy
+    from incentives.selectors import funds_with_totals
+
+    require(request.user, "oversight.view")
+    return render(
+        request,
+        "oversight/incentives.html",
+        {
+            "policies": Policy.objects.prefetch_related("clauses").order_by("-valid_from", "name"),
+            "funds": funds_with_totals(),
+        },
+    )

@@ -77,6 +77,7 @@ def _pages(story):
         f"/oversight/decisions/{m}/",
         "/oversight/projects/",
         f"/oversight/projects/{p}/",
+        "/oversight/incentives/",
         "/oversight/findings/",
         f"/oversight/findings/{f}/",
         "/oversight/assessment/",

@@ -12,6 +12,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Every app declares its permission rules and scopes in rules.py; load them all here.
         autodiscover_modules("rules")
+        from accounts import checks  # noqa: F401  (registers the system checks)
 
 
 class ScopedAdminConfig(admin_apps.AdminConfig):

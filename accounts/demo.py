@@ -1,10 +1,15 @@
 """The demo city's units and users. Idempotent: running it again changes nothing but passwords."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import Unit, User
-from accounts.roles import Role
+from accounts import totp
+from accounts.models import SecondFactor, Unit, User
+from accounts.roles import ADMIN_ROLES, Role
 
 K = Unit.Kind
 B = Unit.Bureau
@@ -69,8 +74,29 @@ def load_units_and_users(*, password):
         user.is_active = True
         if not user.check_password(password):
             user.set_password(password)
+        if user.password_changed_at < timezone.now() - timedelta(days=settings.PASSWORD_MAX_AGE_DAYS) + DEMO_RUNWAY:
+            user.password_changed_at = timezone.now()  # a demo never starts with passwords about to expire
         user.save()
         if set(user.groups.values_list("name", flat=True)) != {role}:
             user.groups.set([groups[role]])
+        if role in ADMIN_ROLES:
+            SecondFactor.objects.get_or_create(
+                user=user, defaults={"secret": totp.new_secret(), "confirmed_at": timezone.now()}
+            )
         rows.append((username, password, Role(role).label, units[unit_code].name))
     return rows
+
+
+# Demo passwords are renewed when they would expire within this time of a load.
+DEMO_RUNWAY = timedelta(days=30)
+
+
+def second_factor_secrets():
+    """The demo administrators' TOTP secrets, to print: the demo pre-enrols them, so that every tester can log
+    in (enrolment shows a secret only once, to whoever logs in first)."""
+    admins = [username for username, _name, _unit, role in USERS if role in ADMIN_ROLES]
+    return dict(
+        SecondFactor.objects.filter(user__username__in=admins)
+        .order_by("user__username")
+        .values_list("user__username", "secret")
+    )

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PasswordPolicy, Unit
 from accounts.roles import Role
+from core.forms import style_fields
 
 
 class LoginForm(AuthenticationForm):
@@ -58,3 +59,38 @@ class PasswordPolicyForm(forms.ModelForm):
     class Meta:
         model = PasswordPolicy
         fields = ["min_length", "min_classes"]
+
+
+class PasswordChangeForm(forms.Form):
+    current_password = forms.CharField(
+        label=_("Current password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new_password = forms.CharField(
+        label=_("New password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth.password_validation import password_validators_help_texts
+
+        super().__init__(*args, **kwargs)
+        self.fields["new_password"].help_text = " ".join(str(t) for t in password_validators_help_texts())
+        style_fields(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_password") and cleaned.get("new_password") != cleaned.get("new_password2"):
+            self.add_error("new_password2", _("The two passwords differ."))
+        return cleaned
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("6-digit code"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "class": "form-control"}
+        ),
+    )

@@ -1,7 +1,7 @@
 from axes.models import AccessAttempt
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import PasswordPolicy, Unit, User
+from accounts.models import PasswordPolicy, SecondFactor, Unit, User
 from accounts.roles import Role
 from accounts.scoping import allow, deny, has_role, rule, scope
 
@@ -28,6 +28,9 @@ rule("security.view", writes=False)(
 rule("security.manage", writes=True)(
     _only(Role.SECURITY_ADMIN, reason=_("Only the security administrator manages lockouts and the password policy."))
 )
+rule("second_factor.reset", writes=True)(
+    _only(Role.SECURITY_ADMIN, reason=_("Only the security administrator resets a second factor."))
+)
 rule("admin.access", writes=False)(
     _only(Role.SYSTEM_ADMIN, reason=_("The administration site is for the system administrator."))
 )
@@ -53,4 +56,10 @@ def password_policy_visible(user, queryset):
 
 @scope(AccessAttempt)
 def lockouts_visible(user, queryset):
+    return queryset if has_role(user, Role.SECURITY_ADMIN) else queryset.none()
+
+
+@scope(SecondFactor)
+def second_factors_visible(user, queryset):
+    # Whether an administrator has enrolled, for the security administrator; the secret itself is never shown.
     return queryset if has_role(user, Role.SECURITY_ADMIN) else queryset.none()

@@ -4,7 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Unit, User
-from accounts.scoping import visible_to
+from accounts.roles import ADMIN_ROLES
+from accounts.scoping import can, visible_to
 
 
 def user_list(*, user, filters=None):
@@ -34,4 +35,16 @@ def locked_account_list(*, user):
         .filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since)
         .exclude(username__isnull=True)
         .order_by("-attempt_time")
+    )
+
+
+def administrator_list(*, user):
+    """The three administrators' accounts and the state of their second factor, for the security administrator."""
+    if not can(user, "security.view"):
+        return User.objects.none()
+    return (
+        visible_to(user, User.objects.filter(groups__name__in=ADMIN_ROLES, is_active=True))
+        .select_related("second_factor")
+        .distinct()
+        .order_by("username")
     )

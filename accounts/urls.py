@@ -12,4 +12,7 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_edit, name="unit_edit"),
     path("security/", views.security, name="security"),
     path("security/unlock/", views.unlock, name="unlock"),
+    path("security/second-factor/reset/", views.second_factor_reset, name="second_factor_reset"),
+    path("second-factor/", views.second_factor, name="second_factor"),
+    path("password/", views.password_change, name="password_change"),
 ]

@@ -1,16 +1,29 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import selectors, services
-from accounts.forms import LoginForm, PasswordPolicyForm, UnitForm, UserCreateForm, UserEditForm, UserFilterForm
-from accounts.models import PasswordPolicy, Unit, User
+from accounts import identity, selectors, services, totp
+from accounts.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    PasswordPolicyForm,
+    SecondFactorForm,
+    UnitForm,
+    UserCreateForm,
+    UserEditForm,
+    UserFilterForm,
+)
+from accounts.models import PasswordPolicy, SecondFactor, Unit, User
 from accounts.roles import HOME_PRIORITY, Role
 from accounts.scoping import get_visible_or_404, require, roles
 from core.errors import ApplicationError
@@ -188,7 +201,8 @@ def security(request):
             messages.success(request, _("Password policy saved."))
             return redirect("accounts:security")
     locked = selectors.locked_account_list(user=request.user)
-    return render(request, "accounts/security.html", {"form": form, "locked": locked})
+    administrators = selectors.administrator_list(user=request.user)
+    return render(request, "accounts/security.html", {"form": form, "locked": locked, "administrators": administrators})
 
 
 @login_required
@@ -202,3 +216,93 @@ def unlock(request):
     else:
         messages.success(request, _("Account %(name)s unlocked.") % {"name": username})
     return redirect("accounts:security")
+
+
+@login_required
+@require_POST
+def second_factor_reset(request):
+    require(request.user, "second_factor.reset")
+    username = request.POST.get("username", "")
+    target = get_visible_or_404(request.user, User.objects.all(), username=username)
+    try:
+        services.second_factor_reset(actor=request.user, user=target)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The second factor of %(name)s is reset: their next login enrols a new one.") % {"name": username},
+        )
+    return redirect("accounts:security")
+
+
+def _next_url(request):
+    """Where to go once the step is done: the page first asked for, if it is on this site."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def second_factor(request):
+    """The administrators' second factor: the first time, enrolment (the secret as text and as an otpauth:// URI,
+    confirmed by a first code); then, at every login, the code."""
+    user = request.user
+    if not identity.needs_second_factor(user):
+        raise PermissionDenied(_("Only the system, security and audit administrators use a second factor."))
+    next_url = _next_url(request)
+    if identity.second_factor_verified(request.session, user):
+        return redirect(next_url)
+    device = services.second_factor_enrolment(user=user)
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.second_factor_verify(user=user, code=form.cleaned_data["code"], request=request)
+        except ApplicationError as exc:
+            if SecondFactor.objects.get(pk=device.pk).is_locked():
+                logout(request)
+                messages.error(request, exc.message)
+                return redirect("login")
+            apply_errors(form, exc)
+        else:
+            identity.mark_second_factor_verified(request, user)
+            return redirect(next_url)
+    context = {"form": form, "next": next_url, "enrolling": not device.is_confirmed}
+    if not device.is_confirmed:
+        context["secret"] = " ".join(device.secret[i : i + 4] for i in range(0, len(device.secret), 4))
+        context["uri"] = totp.provisioning_uri(device.secret, account=user.username, issuer=identity.TOTP_ISSUER)
+    return render(request, "accounts/second_factor.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """Every user changes their own password here; one whose password has expired is sent here first."""
+    user = request.user
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                user=user,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            update_session_auth_hash(request, user)  # this session stays signed in; others end
+            messages.success(request, _("Password changed."))
+            return redirect(_next_url(request))
+    context = {
+        "form": form,
+        "next": _next_url(request),
+        "expired": user.password_expired(),
+        "max_age": settings.PASSWORD_MAX_AGE_DAYS,
+    }
+    return render(request, "accounts/password_change.html", context)

@@ -2,6 +2,8 @@
 
 import pytest
 
+from accounts import totp
+from accounts.models import SecondFactor
 from conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -16,6 +18,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+ADMINS = {"sysadmin", "secadmin", "auditor"}
 LANDING = {
     "centre": ("/", "work-queue"),
     "fagai": ("/", "data-tasks"),
@@ -60,6 +63,10 @@ def test_login_lands_on_the_role_home(live_server, city, page, username):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit].w-100")
+    if username in ADMINS:  # then the second factor: the code of the pre-enrolled demo secret
+        page.wait_for_url(f"{live_server.url}/accounts/second-factor/**")
+        page.fill("#id_code", totp.code_at(SecondFactor.objects.get(user__username=username).secret))
+        page.click("[data-testid=second-factor-submit]")
     path, testid = LANDING[username]
     page.wait_for_url(f"{live_server.url}{path}")
     assert page.get_by_test_id("home-title").is_visible()
@@ -84,3 +91,42 @@ def test_language_switch_to_english(live_server, city, page):
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Investment project follow-up system"
+
+
+def test_an_administrator_enrols_the_second_factor_at_the_first_login(live_server, city, page):
+    SecondFactor.objects.filter(user__username="auditor").delete()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "auditor")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].w-100")
+    page.wait_for_url(f"{live_server.url}/accounts/second-factor/**")
+    secret = page.get_by_test_id("totp-secret").inner_text().replace(" ", "")
+    assert page.get_by_test_id("totp-uri").inner_text().startswith("otpauth://totp/")
+    page.goto(f"{live_server.url}/audit/")  # nothing else opens meanwhile
+    page.wait_for_url(f"{live_server.url}/accounts/second-factor/**")
+    page.fill("#id_code", totp.code_at(secret))
+    page.click("[data-testid=second-factor-submit]")
+    page.wait_for_url(f"{live_server.url}/audit/")
+    assert page.get_by_test_id("audit-entries").is_visible()
+
+
+def test_an_expired_password_is_changed_first(live_server, city, page):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    User.objects.filter(username="town_a").update(password_changed_at=timezone.now() - timedelta(days=120))
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "town_a")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].w-100")
+    page.wait_for_url(f"{live_server.url}/accounts/password/**")
+    assert page.get_by_test_id("password-expired").is_visible()
+    page.fill("#id_current_password", PASSWORD)
+    page.fill("#id_new_password", "Fresh-start-2027")
+    page.fill("#id_new_password2", "Fresh-start-2027")
+    page.click("[data-testid=password-change-submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.get_by_test_id("our-projects").is_visible()

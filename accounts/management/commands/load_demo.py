@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from accounts.demo import load_units_and_users
+from accounts.demo import load_units_and_users, second_factor_secrets
 from assessment import demo as assessment_demo
 from decisions import demo as decisions_demo
 from incentives import demo as incentives_demo
@@ -43,3 +43,11 @@ class Command(BaseCommand):
         self.stdout.write(f"{'username'.ljust(width)}  password            role / unit")
         for username, password, role, unit in rows:
             self.stdout.write(f"{username.ljust(width)}  {password.ljust(18)}  {role} / {unit}")
+        self.stdout.write(
+            "The three administrators also give a 6-digit TOTP code after the password (RFC 6238). They are "
+            "pre-enrolled with these secrets: add one to an authenticator app, or print the current code with "
+            "`.venv/bin/python -m accounts.totp SECRET` (or `oathtool --totp -b SECRET`). The security "
+            "administrator can reset a second factor; the next login then enrols a new one."
+        )
+        for username, secret in second_factor_secrets().items():
+            self.stdout.write(f"{username.ljust(width)}  TOTP secret {secret}")

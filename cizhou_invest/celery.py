@@ -52,9 +52,20 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.purge_expired_lockouts",
         "schedule": crontab(minute="*/10"),
     },
+    # Tasks whose user action committed while the broker was down, sent once it is back.
+    "drain-outbox": {
+        "task": "core.tasks.drain_outbox",
+        "schedule": 30.0,
+    },
 }
 
-# For tests and demos only: run every scheduled entry each N seconds (the same entries, the same tasks).
+# For tests and demos only: run every scheduled entry each N seconds, on the clock's multiples of N (the same
+# entries, the same tasks); and keep only the entries named in CIZHOU_BEAT_ONLY (comma-separated).
 if os.environ.get("CIZHOU_BEAT_EVERY_SECONDS"):
+    from core.schedules import every
+
     for entry in app.conf.beat_schedule.values():
-        entry["schedule"] = float(os.environ["CIZHOU_BEAT_EVERY_SECONDS"])
+        entry["schedule"] = every(float(os.environ["CIZHOU_BEAT_EVERY_SECONDS"]))
+if os.environ.get("CIZHOU_BEAT_ONLY"):
+    _only = set(os.environ["CIZHOU_BEAT_ONLY"].split(","))
+    app.conf.beat_schedule = {name: e for name, e in app.conf.beat_schedule.items() if name in _only}

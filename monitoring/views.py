@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scoping import can, get_visible_or_404, require, visible_to
+from core import outbox
 from core.errors import ApplicationError
 from core.forms import apply_errors
 from monitoring import excel, selectors, services
 from monitoring.checks import ACTIVE, REQUIRED, last_complete_year
 from monitoring.excel import from_sheet
-from monitoring.forms import EquityChangeForm, FindingActionForm, IndicatorEntryForm
+from monitoring.forms import AgreementForm, EquityChangeForm, FindingActionForm, IndicatorEntryForm, LandContractForm
 from monitoring.grading import project_grades
 from monitoring.models import EquityChange, Finding, Indicator
 from monitoring.rules import supplied_by
@@ -31,9 +32,53 @@ from projects.views_excel import UploadForm
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def project_monitoring(request, pk):
+    """A project's dual contract, grades, milestones and findings; 资规局 records a land-transfer contract here
+    and the centre or the landing unit signs the performance agreement."""
     project = project_selectors.project_detail(user=request.user, pk=pk)
     agreement = getattr(project, "performance_agreement", None)
+    contract_form = (
+        LandContractForm(project=project, prefix="contract")
+        if can(request.user, "land_contract.manage", project)
+        else None
+    )
+    agreement_form = (
+        AgreementForm(prefix="agreement")
+        if agreement is None and can(request.user, "agreement.manage", project)
+        else None
+    )
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("form") == "contract":
+            require(request.user, "land_contract.manage", project)
+            contract_form = LandContractForm(request.POST, project=project, prefix="contract")
+            if contract_form.is_valid():
+                try:
+                    contract = services.land_contract_create(
+                        actor=request.user, project=project, **contract_form.service_fields()
+                    )
+                except ApplicationError as exc:
+                    contract_form.apply_service_errors(exc)
+                else:
+                    messages.success(
+                        request, _("Land-transfer contract %(number)s recorded.") % {"number": contract.number}
+                    )
+                    return redirect("monitoring:project", pk=project.pk)
+        elif request.POST.get("form") == "agreement":
+            require(request.user, "agreement.manage", project)
+            agreement_form = AgreementForm(request.POST, prefix="agreement")
+            if agreement_form.is_valid():
+                try:
+                    signed = services.agreement_create(
+                        actor=request.user, project=project, **agreement_form.service_fields()
+                    )
+                except ApplicationError as exc:
+                    agreement_form.apply_service_errors(exc)
+                else:
+                    messages.success(request, _("Performance agreement %(number)s signed.") % {"number": signed.number})
+                    return redirect("monitoring:project", pk=project.pk)
+        status = 400
     grades = project_grades(project)
     milestones, checkpoints = selectors.project_milestones(project)
     chart = {
@@ -55,7 +100,10 @@ def project_monitoring(request, pk):
             "milestones": milestones,
             "checkpoints": checkpoints,
             "equity_changes": visible_to(request.user, EquityChange.objects.filter(company=project.investor_id)),
+            "contract_form": contract_form,
+            "agreement_form": agreement_form,
         },
+        status=status,
     )
 
 
@@ -206,7 +254,7 @@ def run_checks(request):
         messages.error(request, _("Unknown check."))
         return redirect("monitoring:finding_list")
     task = getattr(tasks, f"check_{name}")
-    transaction.on_commit(lambda: task.delay())
+    outbox.enqueue(task)
     messages.success(
         request,
         _("The check “%(name)s” was sent to the worker; its run appears below when done.") % {"name": CHECKS[name]},

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import require
+from core import outbox
 from core.errors import ApplicationError
 from projects import excel
 from projects.models import ImportJob
@@ -82,7 +83,7 @@ def import_job_start(*, actor, uploaded, kind=ImportJob.Kind.PROJECTS):
     with path.open("wb") as out:
         for chunk in uploaded.chunks():
             out.write(chunk)
-    transaction.on_commit(lambda: import_check.delay(job.pk))
+    outbox.enqueue(import_check, job.pk)  # sent when this transaction commits, or later if the broker is down
     return job
 
 
@@ -97,12 +98,15 @@ def import_job_confirm(*, actor, job):
     )
     if not claimed:
         raise ApplicationError(_("This import is not waiting for confirmation."), status_code=409)
-    transaction.on_commit(lambda: import_run.delay(job.pk))
+    outbox.enqueue(import_run, job.pk)
 
 
 def run_job(job_id, *, dry_run):
     """The worker's part: check or import the job's file, recording the outcome on the job."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
+    # The same message delivered again (its worker died before acknowledging it) finds the job done: no-op.
+    if job.status != (ImportJob.Status.CHECKING if dry_run else ImportJob.Status.IMPORTING):
+        return {"rows": job.rows, "errors": len(job.errors), "status": job.status, "repeated": True}
     path = job_path(job)
     kind = KINDS[job.kind]
 

@@ -22,6 +22,7 @@ from decisions.models import (
     Submission,
     TierRuleSet,
 )
+from decisions.selectors import MEMBER_ROLES
 from projects.models import Project, Tier
 from projects.services import project_move, validated
 from projects.stages import Stage
@@ -142,6 +143,10 @@ def evaluation_member_add(*, actor, project, user, is_lead=False):
         )
     if not user.is_active:
         raise ApplicationError(_("This account is disabled."), errors={"user": [_("Disabled.")]})
+    if not user.groups.filter(name__in=MEMBER_ROLES).exists():
+        # The page offers only these people; the API names a user by id, so the rule is here.
+        message = _("%(user)s cannot sit in an evaluation group: its members are business staff.") % {"user": user}
+        raise ApplicationError(message, errors={"user": [message]})
     if EvaluationMember.objects.filter(project=project, user=user).exists():
         raise ApplicationError(
             _("%(user)s is already in the group.") % {"user": user}, errors={"user": [_("Already a member.")]}

@@ -1,9 +1,12 @@
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -53,7 +56,13 @@ def project_list(request):
 def _transition_options(user, project):
     options = []
     for target in services.transitions_from(project.stage):
-        allowed, reasons = services.transition_check(user=user, project=project, target=target)
+        probe = project
+        if target == Stage.IN_PRODUCTION and project.production_start_date is None:
+            # The production start date is typed with this transition (the service sets it before the guards
+            # run), so its absence must not disable the button that asks for it.
+            probe = copy.copy(project)
+            probe.production_start_date = timezone.localdate()
+        allowed, reasons = services.transition_check(user=user, project=probe, target=target)
         options.append({"target": target, "label": target.label, "allowed": allowed, "reasons": reasons})
     return options
 
@@ -376,8 +385,9 @@ def resource_list(request, kind):
 def resource_allocate(request, kind, pk):
     if kind not in RESOURCES:
         raise Http404
-    model = RESOURCES[kind][0]
+    model, action, _fields = RESOURCES[kind]
     resource = get_visible_or_404(request.user, model.objects.all(), pk=pk)
+    require(request.user, action, resource)  # before the form: who may not allocate is told so (403)
     projects = selectors.project_list(user=request.user, filters={})
     form = forms.AllocationForm(request.POST, projects=projects)
     if form.is_valid():

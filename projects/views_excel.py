@@ -31,6 +31,14 @@ class UploadForm(forms.Form):
         uploaded = self.cleaned_data["file"]
         if uploaded.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
+        # By its content, not its name: anything but a zip container (a web page, a program) is refused here,
+        # before it is stored or handed to the worker.
+        head = uploaded.read(len(excel.ZIP_SIGNATURE))
+        uploaded.seek(0)
+        if head != excel.ZIP_SIGNATURE:
+            raise forms.ValidationError(
+                _("This is not an Excel workbook (.xlsx). Save it as “Excel Workbook (*.xlsx)” and upload it again.")
+            )
         return uploaded
 
 

@@ -3,19 +3,21 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
+from rest_framework.filters import OrderingFilter
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts import selectors, services
+from accounts import identity, selectors, services
 from accounts.models import Unit, User
 from accounts.navigation import items_for
 from accounts.roles import Role
 from accounts.scoping import get_visible_or_404, require
 from audit.models import AuditEntry
 from audit.services import audit_record
+from core.api import query_params
 from core.errors import ApplicationError
 
 
@@ -50,6 +52,9 @@ class TokenApi(APIView):
                 errors={"password": [_("Wrong username or password.")]},
                 status_code=status.HTTP_400_BAD_REQUEST,
             )
+        refusal = identity.token_refusal(user)
+        if refusal:
+            raise ApplicationError(refusal, status_code=status.HTTP_403_FORBIDDEN)
         token, _created = Token.objects.get_or_create(user=user)
         audit_record(
             kind=AuditEntry.Kind.ACCESS, action=AuditEntry.Action.TOKEN, actor=user, obj=user, request=request._request
@@ -85,11 +90,22 @@ class MeApi(APIView):
 
 class UnitListApi(ListAPIView):
     serializer_class = UnitOutputSerializer
-    filterset_fields = ["kind", "bureau", "is_active"]
+    filter_backends = [OrderingFilter]
     ordering_fields = ["name", "kind"]
 
+    class FilterSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=Unit.Kind.choices, required=False)
+        bureau = serializers.ChoiceField(choices=Unit.Bureau.choices, required=False)
+        is_active = serializers.BooleanField(required=False)
+
+    @extend_schema(parameters=[FilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        return selectors.unit_list(user=self.request.user)
+        if getattr(self, "swagger_fake_view", False):
+            return Unit.objects.none()
+        return selectors.unit_list(user=self.request.user).filter(**query_params(self.request, self.FilterSerializer))
 
 
 class UserOutputSerializer(serializers.ModelSerializer):

@@ -26,7 +26,7 @@ def insert_select(model, columns, queryset, *, conflict=(), update=()):
     picked = ", ".join(f"s.{quote(alias)}" for alias in aliases)
     # "WHERE true": SQLite would otherwise read ON CONFLICT as part of a join.
     # Identifiers come from the models and are quoted; values are parameters of the compiled queryset.
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({targets}) SELECT {picked} FROM ({inner}) s WHERE true"  # noqa: S608
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({targets}) SELECT {picked} FROM ({inner}) s WHERE true"  # noqa: S608  # nosec B608
     if conflict:
         keys = ", ".join(quote(model._meta.get_field(name).column) for name in conflict)
         if update:
@@ -34,7 +34,7 @@ def insert_select(model, columns, queryset, *, conflict=(), update=()):
                 f"{quote(model._meta.get_field(name).column)} = EXCLUDED.{quote(model._meta.get_field(name).column)}"
                 for name in update
             )
-            sql += f" ON CONFLICT ({keys}) DO UPDATE SET {sets}"
+            sql += f" ON CONFLICT ({keys}) DO UPDATE SET {sets}"  # nosec B608  # quoted model columns
         else:
             sql += f" ON CONFLICT ({keys}) DO NOTHING"
     with connection.cursor() as cursor:

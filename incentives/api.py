@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.scoping import get_visible_or_404, require, visible_to
+from core.api import query_params
 from incentives import selectors, services
 from incentives.models import Clause, ClawBack, CommitmentItem, Fund, LedgerEntry, Policy, Refusal, Request
 from projects import selectors as project_selectors
@@ -198,9 +199,11 @@ class RequestListApi(ListAPIView):
     serializer_class = RequestSerializer
     filter_backends = []
 
-    @extend_schema(
-        parameters=[OpenApiParameter("status", str, enum=Request.Status.values), OpenApiParameter("project", int)]
-    )
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=Request.Status.choices, required=False)
+        project = serializers.IntegerField(required=False)
+
+    @extend_schema(parameters=[FilterSerializer])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -209,10 +212,10 @@ class RequestListApi(ListAPIView):
             return Request.objects.none()
         require(self.request.user, "incentives.view")
         rows = visible_to(self.request.user, Request.objects.select_related("item"))
-        params = self.request.query_params
-        if params.get("status") in Request.Status.values:
+        params = query_params(self.request, self.FilterSerializer)
+        if "status" in params:
             rows = rows.filter(status=params["status"])
-        if params.get("project", "").isdigit():
+        if "project" in params:
             rows = rows.filter(item__project_id=params["project"])
         return rows.order_by("-filed_at", "-id")
 

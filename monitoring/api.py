@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.scoping import get_visible_or_404, require, visible_to
+from core.api import query_params
 from core.errors import ApplicationError
 from monitoring import selectors, services
 from monitoring.checks import ACTIVE, REQUIRED, last_complete_year
@@ -38,11 +39,14 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
 class IndicatorListApi(APIView):
     """A project's indicator values: the current ones, or every version with ``?history=1``."""
 
-    @extend_schema(parameters=[OpenApiParameter("history", bool)], responses=IndicatorValueSerializer(many=True))
+    class FilterSerializer(serializers.Serializer):
+        history = serializers.BooleanField(required=False)
+
+    @extend_schema(parameters=[FilterSerializer], responses=IndicatorValueSerializer(many=True))
     def get(self, request, pk):
         project = project_selectors.project_detail(user=request.user, pk=pk)
         rows = visible_to(request.user, IndicatorValue.objects.filter(project=project))
-        if request.query_params.get("history") not in ("1", "true"):
+        if not query_params(request, self.FilterSerializer).get("history"):
             rows = rows.filter(is_current=True)
         return Response(IndicatorValueSerializer(rows.order_by("indicator", "year", "version"), many=True).data)
 
@@ -90,7 +94,7 @@ class GradeListApi(APIView):
             {
                 "year": serializers.IntegerField(),
                 "year_after_production": serializers.IntegerField(),
-                "ratio": serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True),
+                "ratio": serializers.FloatField(allow_null=True),
                 "grade": serializers.CharField(allow_null=True),
                 "indicators": serializers.ListField(child=serializers.DictField()),
             },
@@ -255,15 +259,14 @@ class FindingListApi(ListAPIView):
     serializer_class = FindingSerializer
     filter_backends = []
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str),
-            OpenApiParameter("severity", str, enum=Finding.Severity.values),
-            OpenApiParameter("kind", str, enum=Finding.Kind.values),
-            OpenApiParameter("owner", int),
-            OpenApiParameter("project", int),
-        ]
-    )
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=["active", *Finding.Status.values], required=False)
+        severity = serializers.ChoiceField(choices=Finding.Severity.choices, required=False)
+        kind = serializers.ChoiceField(choices=Finding.Kind.choices, required=False)
+        owner = serializers.IntegerField(required=False)
+        project = serializers.IntegerField(required=False)
+
+    @extend_schema(parameters=[FilterSerializer])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -271,18 +274,18 @@ class FindingListApi(ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Finding.objects.none()
         require(self.request.user, "projects.view")
-        params = self.request.query_params
+        params = query_params(self.request, self.FilterSerializer)
         rows = visible_to(self.request.user, Finding.objects.select_related("project"))
         if params.get("status") == "active":
             rows = rows.filter(status__in=ACTIVE)
-        elif params.get("status") in Finding.Status.values:
+        elif "status" in params:
             rows = rows.filter(status=params["status"])
-        for key, choices in FINDING_FILTERS.items():
-            if params.get(key) in choices.values:
+        for key in FINDING_FILTERS:
+            if key in params:
                 rows = rows.filter(**{key: params[key]})
-        if params.get("owner", "").isdigit():
+        if "owner" in params:
             rows = rows.filter(Q(owner_id=params["owner"]) | Q(co_owner_id=params["owner"]))
-        if params.get("project", "").isdigit():
+        if "project" in params:
             rows = rows.filter(project_id=params["project"])
         return rows.order_by("-opened_at", "-id")
 
@@ -380,8 +383,11 @@ class MissingDataApi(APIView):
     """What is missing for a year (default: the last complete one): for a bureau, the indicators it supplies;
     for others, all that the checks require."""
 
+    class FilterSerializer(serializers.Serializer):
+        year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+
     @extend_schema(
-        parameters=[OpenApiParameter("year", int)],
+        parameters=[FilterSerializer],
         responses=inline_serializer(
             "MissingData",
             {
@@ -393,8 +399,7 @@ class MissingDataApi(APIView):
     )
     def get(self, request):
         require(request.user, "indicator_data.view")
-        year = request.query_params.get("year", "")
-        year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else last_complete_year()
+        year = query_params(request, self.FilterSerializer).get("year") or last_complete_year()
         indicators = supplied_by(request.user) or REQUIRED
         projects, supervised = selectors.missing_data(user=request.user, year=year, indicators=indicators)
         return Response(

@@ -200,7 +200,7 @@ class Writer:
         else:
             marks = ", ".join("?" * len(columns))
             self.cursor.executemany(
-                f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({marks})',  # noqa: S608 (our own names)
+                f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({marks})',  # noqa: S608 (our own names)  # nosec B608
                 [tuple(map(self._sqlite, row)) for row in rows],
             )
         self.seconds[table] = self.seconds.get(table, 0) + time.perf_counter() - started
@@ -281,7 +281,7 @@ class Command(BaseCommand):
                 for model, _columns in TABLES:
                     table = model._meta.db_table
                     cursor.execute(
-                        f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "  # noqa: S608 (our own names)
+                        f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "  # noqa: S608 (our own names)  # nosec B608
                         f'(SELECT max(id) FROM "{table}"))'
                     )
             timings["sequences"] = time.perf_counter() - step

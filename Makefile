@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint venv static messages makemessages clean bench
+.PHONY: run test lint venv static messages makemessages clean bench backup restore fuzz security
 
 run: venv static messages
 	scripts/install_system_deps.sh run
@@ -40,6 +40,31 @@ makemessages: venv
 clean:
 	rm -rf $(VENV) static/vendor frontend/node_modules staticfiles
 
-# The compliance-sweep benchmark (sizes: BENCH_SIZES="2000,20000" for a quick run); writes bench/report.md.
+# The benchmark at scale: sweep, dashboard, list API under gunicorn + wrk, indicator import, bulletin PDF, each
+# against its baseline (sizes: BENCH_SIZES="2000,20000" for a quick run); writes bench/report.md and growth.png.
 bench: venv
 	scripts/install_system_deps.sh && DJANGO_ALLOW_ASYNC_UNSAFE=true scripts/with_services.sh $(PY) bench/run.py
+
+# The API contract in full: schemathesis with all its checks and phases, 100 examples an operation, as a user of
+# each role, against gunicorn on a seeded copy of the test database (make test runs a bounded pass). Failures and
+# timings per role in var/contract/<role>-full.txt; API_FUZZ_MAX_EXAMPLES and API_FUZZ_SEED to vary.
+fuzz: venv
+	scripts/install_system_deps.sh && DJANGO_ALLOW_ASYNC_UNSAFE=true API_FUZZ=full scripts/with_services.sh \
+		$(PY) -m pytest -p no:cacheprovider -n 2 -rA core/tests/test_api_contract.py
+
+# Static security: bandit (medium and high severity) over the apps, a secret scan of the files git would commit,
+# pip-audit (saying plainly when its vulnerability database cannot be reached), and check --deploy.
+security: venv
+	$(PY) -m pytest -p no:cacheprovider -rA core/tests/test_security_scans.py \
+		core/tests/test_web_shell.py::test_check_deploy_is_clean_under_production_settings
+
+# The database (PostgreSQL: pg_dump -Fc; the embedded SQLite: its online backup) and the uploaded files, into
+# var/backups/<time>/ (BACKUP_ROOT=... for elsewhere); reads DATABASE_URL and DJANGO_MEDIA_ROOT as the app does.
+backup:
+	scripts/backup.sh
+
+# make restore BACKUP=var/backups/<time>: replaces the database and the files (asks first, unless YES=1; stop the
+# app before).
+restore:
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<time> [YES=1]" >&2; exit 2; }
+	scripts/restore.sh $(if $(YES),--yes) "$(BACKUP)"

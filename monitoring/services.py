@@ -109,6 +109,150 @@ def indicator_submit(
     return version, True
 
 
+FOREIGN_KEYS = ("project", "supplied_by", "submitted_by")
+LOOKUP_CHUNK = 2000  # project ids per query (SQLite's limit on parameters)
+
+
+@transaction.atomic
+def indicator_submit_many(*, actor, items, source=IndicatorValue.Source.IMPORT):
+    """``indicator_submit`` for many values at once (the import): the same rule per value, the same rows, the
+    same history records and audit entries, in a few queries whatever the number instead of about ten each.
+
+    ``items``: (project, indicator, year, value), no key twice. Returns one outcome per item, in order:
+    (version, created) as ``indicator_submit`` returns it, or the exception it would have raised
+    (PermissionDenied, ApplicationError). If any item fails nothing is written, and the items that would
+    have been are None."""
+    from collections import defaultdict
+
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db.models import Q
+
+    from audit.services import audit_history_record
+    from projects.models import Project
+
+    outcomes = [None] * len(items)
+    verdicts = {}
+    for i, (_project, indicator, _year, _value) in enumerate(items):
+        if indicator not in verdicts:
+            try:
+                require(actor, "indicator.submit", indicator)
+                verdicts[indicator] = None
+            except PermissionDenied as exc:
+                verdicts[indicator] = exc
+        outcomes[i] = verdicts[indicator]
+    todo = [i for i, outcome in enumerate(outcomes) if outcome is None]
+
+    # The current version of every key (locked, as indicator_submit locks it) and every version taken.
+    groups = defaultdict(set)
+    for i in todo:
+        project, indicator, year, _value = items[i]
+        groups[indicator, year].add(project.pk)
+    current, taken = {}, set()
+    batches, batch, size = [], None, 0  # an OR of (indicator, year, projects), LOOKUP_CHUNK ids a query
+    for (indicator, year), ids in sorted(groups.items()):
+        ids = sorted(ids)
+        for start in range(0, len(ids), LOOKUP_CHUNK):
+            chunk = ids[start : start + LOOKUP_CHUNK]
+            if batch is not None and size + len(chunk) > LOOKUP_CHUNK:
+                batches.append(batch)
+                batch, size = None, 0
+            where = Q(indicator=indicator, year=year, project_id__in=chunk)
+            batch = where if batch is None else batch | where
+            size += len(chunk)
+    if batch is not None:
+        batches.append(batch)
+    for where in batches:
+        for value in IndicatorValue.objects.select_for_update().filter(where, is_current=True).order_by():
+            current[value.project_id, value.indicator, value.year] = value
+        taken.update(IndicatorValue.objects.filter(where).values_list("project_id", "indicator", "year", "version"))
+
+    # New versions, checked as ``validated(version, exclude=["is_current"])`` checks each: the fields one by
+    # one here; the foreign keys and the unique version below, once for all.
+    created = []  # (item index, new version, the version it supersedes or None)
+    for i in todo:
+        project, indicator, year, value = items[i]
+        was = current.get((project.pk, indicator, year))
+        if was is not None and was.value == value:
+            outcomes[i] = (was, False)
+            continue
+        version = IndicatorValue(
+            project=project,
+            indicator=indicator,
+            year=year,
+            value=value,
+            version=(was.version + 1) if was else 1,
+            supplied_by=actor.unit,
+            submitted_by=actor,
+            source=source,
+            idempotency_key=None,
+        )
+        errors = {}
+        try:
+            version.full_clean(exclude=["is_current", *FOREIGN_KEYS], validate_constraints=False)
+        except ValidationError as exc:
+            errors = exc.message_dict
+        if (project.pk, indicator, year, version.version) in taken:
+            unique = version.unique_error_message(IndicatorValue, ["project", "indicator", "year", "version"])
+            errors.setdefault("__all__", []).extend(unique.messages)
+        if errors:
+            outcomes[i] = ApplicationError(_("Please correct the errors below."), errors=errors)
+        else:
+            created.append((i, version, was))
+    if created:
+        probe = created[0][1]
+        try:
+            probe.clean_fields(exclude=[f.name for f in IndicatorValue._meta.fields if f.name not in FOREIGN_KEYS[1:]])
+            common = {}
+        except ValidationError as exc:
+            common = exc.message_dict
+        ids = sorted({version.project_id for _i, version, _was in created})
+        existing = set()
+        for start in range(0, len(ids), LOOKUP_CHUNK):
+            existing.update(
+                Project._base_manager.filter(pk__in=ids[start : start + LOOKUP_CHUNK])
+                .order_by()
+                .values_list("pk", flat=True)
+            )
+        for i, version, _was in created:
+            errors = dict(common)
+            if version.project_id not in existing:
+                field = IndicatorValue._meta.get_field("project")
+                errors["project"] = [
+                    field.error_messages["invalid"]
+                    % {"model": "project", "pk": version.project_id, "field": "id", "value": version.project_id}
+                ]
+            if errors:
+                outcomes[i] = ApplicationError(_("Please correct the errors below."), errors=errors)
+    if any(isinstance(outcome, Exception) for outcome in outcomes):
+        return outcomes
+
+    # Write: the superseded versions first (one current per key), then the new ones; their history records
+    # and, in the order indicator_submit would have written them, their audit entries.
+    superseded = [was for _i, _version, was in created if was is not None]
+    for start in range(0, len(superseded), LOOKUP_CHUNK):
+        chunk = superseded[start : start + LOOKUP_CHUNK]
+        IndicatorValue.objects.filter(pk__in=[was.pk for was in chunk]).update(is_current=False)
+    for was in superseded:
+        was.is_current = False
+    versions = IndicatorValue.objects.bulk_create([version for _i, version, _was in created], batch_size=1000)
+    history = IndicatorValue.history
+    old_records = dict(
+        zip(
+            map(id, superseded),
+            history.bulk_history_create(superseded, update=True, default_change_reason=None),
+            strict=True,
+        )
+    )
+    new_records = history.bulk_history_create(versions, default_change_reason=None)
+    for (i, version, was), record in zip(created, new_records, strict=True):
+        if was is not None:
+            old = old_records[id(was)]
+            audit_history_record(history_instance=old, instance=was, history_user=old.history_user)
+        audit_history_record(history_instance=record, instance=version, history_user=record.history_user)
+        outcomes[i] = (version, True)
+    return outcomes
+
+
 EQUITY_FIELDS = (
     "registered_on",
     "transferor",

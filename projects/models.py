@@ -212,6 +212,11 @@ class Project(models.Model):
         indexes = [
             models.Index(fields=["landing_unit", "stage"], name="project_unit_stage_idx"),
             models.Index(fields=["channel", "created_at"], name="project_channel_idx"),
+            # The lists' orderings (bench/out/api_explain_<size>.txt): newest first (the default; id breaks
+            # ties), and the sortable name and investment columns; without them every page sorts the table.
+            models.Index(fields=["created_at", "id"], name="project_created_idx"),
+            models.Index(fields=["name"], name="project_name_idx"),
+            models.Index(fields=["total_investment"], name="project_investment_idx"),
         ]
         constraints = [
             models.CheckConstraint(

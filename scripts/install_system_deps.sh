@@ -5,7 +5,7 @@ set -euo pipefail
 if [ "${1:-test}" = run ]; then
   packages=(fonts-noto-cjk)
 else
-  packages=(redis-server chromium poppler-utils fonts-noto-cjk gettext)
+  packages=(redis-server chromium poppler-utils fonts-noto-cjk gettext wrk)
 fi
 missing=()
 for p in "${packages[@]}"; do

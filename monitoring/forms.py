@@ -1,11 +1,14 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import style_fields
+from core import units
+from core.forms import apply_errors, style_fields
 from monitoring.excel import IN_TCE
 from monitoring.models import Indicator
+from projects.models import LandParcel
 
 MAX_VALUE = Decimal("9999999999999999")
 # As typed on the page: amounts in 万元, energy in tce.
@@ -97,3 +100,83 @@ class EquityChangeForm(forms.Form):
             "approved": bool(data.get("approval_reference")),
             "approval_reference": data.get("approval_reference") or "",
         }
+
+
+# The dual contract, typed on the project's monitoring page: land in 亩, money in 万元 (the services take m² and yuan).
+
+
+def _in_wan(label):
+    return format_lazy("{}（{}）", label, _("10k yuan"))
+
+
+class _ContractForm(forms.Form):
+    """A form whose 亩/万元 fields stand for the model's m²/yuan fields; the service's errors land on them."""
+
+    CONVERTED = {}  # form field: (model field, conversion)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+    def service_fields(self):
+        data = dict(self.cleaned_data)
+        for form_field, (model_field, convert) in self.CONVERTED.items():
+            data[model_field] = convert(data.pop(form_field))
+        return data
+
+    def apply_service_errors(self, exc):
+        renamed = {model_field: form_field for form_field, (model_field, _c) in self.CONVERTED.items()}
+        exc.errors = {renamed.get(k, k): v for k, v in (exc.errors or {}).items()}
+        apply_errors(self, exc)
+
+
+class LandContractForm(_ContractForm):
+    """资规局's land-transfer contract 出让合同."""
+
+    number = forms.CharField(label=capfirst(_("contract number")), max_length=50)
+    parcel = forms.ModelChoiceField(label=capfirst(_("parcel")), queryset=LandParcel.objects.none(), required=False)
+    area_mu = forms.DecimalField(label=_("Area (mu)"), min_value=0, max_digits=12, decimal_places=2)
+    price_wan = forms.DecimalField(label=_("Price (10k yuan)"), min_value=0, max_digits=14, decimal_places=2)
+    signed_on = forms.DateField(label=capfirst(_("signed on")))
+    delivery_date = forms.DateField(label=capfirst(_("delivery date")))
+    construction_start_deadline = forms.DateField(label=capfirst(_("construction must start by")))
+    completion_deadline = forms.DateField(label=capfirst(_("construction must complete by")))
+    production_deadline = forms.DateField(label=capfirst(_("production must start by")), required=False)
+
+    CONVERTED = {"area_mu": ("area_m2", units.mu_to_m2), "price_wan": ("price", units.wan_to_yuan)}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The parcels the project holds in the resource library.
+        self.fields["parcel"].queryset = LandParcel.objects.filter(
+            allocations__project=project, allocations__released_at__isnull=True
+        ).distinct()
+
+
+class AgreementForm(_ContractForm):
+    """The performance agreement 履约协议: what the investor commits per 亩 and per unit of energy."""
+
+    number = forms.CharField(label=capfirst(_("agreement number")), max_length=50)
+    signed_on = forms.DateField(label=capfirst(_("signed on")))
+    investment_per_mu_wan = forms.DecimalField(
+        label=_in_wan(_("Investment per mu")), min_value=0, max_digits=12, decimal_places=2
+    )
+    tax_per_mu_wan = forms.DecimalField(
+        label=_in_wan(_("Tax per mu a year")), min_value=0, max_digits=12, decimal_places=2
+    )
+    value_added_per_energy_wan = forms.DecimalField(
+        label=_in_wan(_("Value added per tce")), min_value=0, max_digits=12, decimal_places=2
+    )
+    liquidated_damages = forms.CharField(label=capfirst(_("liquidated damages")), max_length=200, required=False)
+    repay_incentives = forms.BooleanField(
+        label=capfirst(_("incentives repaid on breach")), required=False, initial=True
+    )
+    land_taken_back = forms.BooleanField(
+        label=capfirst(_("land taken back on serious breach")), required=False, initial=True
+    )
+
+    CONVERTED = {
+        "investment_per_mu_wan": ("investment_per_mu", units.wan_to_yuan),
+        "tax_per_mu_wan": ("tax_per_mu", units.wan_to_yuan),
+        "value_added_per_energy_wan": ("value_added_per_energy", units.wan_to_yuan),
+    }

@@ -41,13 +41,16 @@ def tier_rule_sets(*, user):
     return visible_to(user, TierRuleSet.objects.all())
 
 
+# Who may sit in an evaluation group: business staff (decisions.services.evaluation_member_add holds every door to it).
+MEMBER_ROLES = (Role.EVALUATOR, Role.LANDING, Role.BUREAU, Role.CENTRE)
+
+
 def member_candidates(*, user, project):
     """Who may be proposed for the project's evaluation group: business staff outside the attracting unit.
     Only those who form the group (evaluation.manage) see this list of people."""
     require(user, "evaluation.manage", project)
-    roles = [Role.EVALUATOR, Role.LANDING, Role.BUREAU, Role.CENTRE]
     return (
-        User.objects.filter(is_active=True, groups__name__in=roles)
+        User.objects.filter(is_active=True, groups__name__in=MEMBER_ROLES)
         .exclude(unit=project.attracting_unit_id)
         .select_related("unit")
         .distinct()

@@ -16,6 +16,15 @@ from accounts.models import User
 from decisions.models import TierRuleSet
 
 
+@pytest.fixture(autouse=True)
+def fresh_token_throttle():
+    """The token exchange allows 20 attempts a minute from one address (REST_FRAMEWORK's "token" rate); every test
+    client comes from 127.0.0.1, so each test starts with that address's allowance unspent."""
+    from django.core.cache import cache
+
+    cache.delete("throttle_token_127.0.0.1")
+
+
 def ensure_default_tier_rules():
     """The seed's rules, as the data migration creates them (a transactional test may have flushed them)."""
     import datetime

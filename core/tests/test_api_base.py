@@ -67,3 +67,14 @@ def test_the_schema_generates_without_warnings():
     from django.core.management import call_command
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_the_token_exchange_answers_429_after_twenty_attempts_a_minute(city):
+    client = APIClient()
+    answers = [
+        client.post("/api/v1/auth/token/", {"username": "nobody", "password": "x"}, format="json").status_code
+        for _ in range(21)
+    ]
+    assert 429 not in answers[:20]  # refused as wrong (400), then as locked out (403)
+    assert answers[20] == 429
+    assert client.post("/api/v1/auth/token/", {"username": "centre", "password": PASSWORD}).status_code == 429

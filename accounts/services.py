@@ -35,6 +35,20 @@ def _check_roles(roles):
         )
 
 
+ADMIN_GRANTED_AT_THE_SERVER = _(
+    "Administrator roles are granted and withdrawn only at the server (manage.py admin_role), never through the "
+    "pages or the API: an administrator who could make another could read or change what that one guards."
+)
+
+
+def _check_no_admin_change(before, after, *, is_active=None):
+    """Through the pages, the API and the admin, nobody grants or withdraws an administrator role, and nobody
+    disables or re-enables an administrator's account: the three administrators are kept apart by who appointed
+    them, which happens at the server (``admin_role_set``)."""
+    if (set(before) ^ set(after)) & ADMIN_ROLES or (is_active is not None and set(before) & ADMIN_ROLES):
+        raise ApplicationError(ADMIN_GRANTED_AT_THE_SERVER, errors={"roles": [ADMIN_GRANTED_AT_THE_SERVER]})
+
+
 def _set_roles(user, roles):
     user.groups.set(Group.objects.filter(name__in=roles))
     user.__dict__.pop("role_names", None)
@@ -80,6 +94,7 @@ def _save_person(user):
 def user_create(*, actor, username, password, unit, roles, full_name="", email="", phone=""):
     require(actor, "users.manage")
     _check_roles(roles)
+    _check_no_admin_change(set(), roles)
     user = User(username=username, unit=unit, full_name=full_name, email=email, phone=phone)
     _check_person(user)
     try:
@@ -104,6 +119,12 @@ def user_change_check(*, actor, user, roles=None, is_active=None):
         )
     if roles is not None:
         _check_roles(roles)
+    current = set(user.role_names)
+    _check_no_admin_change(
+        current,
+        current if roles is None else roles,
+        is_active=None if is_active in (None, user.is_active) else is_active,
+    )
 
 
 @transaction.atomic
@@ -124,6 +145,28 @@ def user_update(*, actor, user, **fields):
     _save_person(user)
     if roles is not None:
         _set_roles(user, roles)
+    return user
+
+
+@transaction.atomic
+def admin_role_set(*, username, role, grant=True):
+    """At the server only (``manage.py admin_role``; no actor, no door of the web app calls this): give an
+    existing account one administrator role as its only role, or take it away (the account is then disabled
+    until the system administrator gives it business roles). The role change is audited like any other."""
+    if role not in ADMIN_ROLES:
+        raise ApplicationError(_("Not an administrator role."), errors={"role": [role]})
+    user = User.objects.select_for_update().filter(username=username).first()
+    if user is None:
+        raise ApplicationError(_("No such user."), errors={"username": [username]})
+    if grant:
+        _set_roles(user, [role])
+        user.is_active = True
+    else:
+        if role not in user.role_names:
+            raise ApplicationError(_("The user does not hold that role."), errors={"role": [role]})
+        _set_roles(user, [])
+        user.is_active = False
+    user.save(update_fields=["is_active"])
     return user
 
 

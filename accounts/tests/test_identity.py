@@ -4,7 +4,9 @@ administrators' second factor, and the three administrators kept apart.
 Logins here go through the real doors (the login page, the second-factor page, the token endpoint), not
 ``force_login``, unless a test says otherwise."""
 
+import io
 import itertools
+import json
 import re
 from datetime import timedelta
 
@@ -13,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -479,7 +482,7 @@ def test_administrators_api_tokens_are_refused_and_their_verified_session_opens_
     for username in ADMINS:
         response = APIClient().post("/api/v1/auth/token/", {"username": username, "password": PASSWORD})
         assert response.status_code == 403
-        assert "second factor" in response.json()["detail"] or "第二" in response.json()["detail"]
+        assert "second factor" in response.json()["detail"] or "双因素" in response.json()["detail"]
         assert not Token.objects.filter(user__username=username).exists()
         # A token made some other way (before a role change, in a shell) is refused all the same.
         token = Token.objects.create(user=city[username])
@@ -554,8 +557,56 @@ def test_no_one_holds_two_administrator_roles_or_one_beside_a_business_role(city
 
 
 @pytest.mark.parametrize("role", sorted(ADMIN_ROLES))
-def test_one_administrator_role_alone_is_allowed(city, role):
-    assert new_user(city["sysadmin"], f"new_{role}", [role]).role_names == {role}
+def test_one_administrator_role_alone_is_granted_at_the_server(city, role):
+    user = new_user(city["sysadmin"], f"new_{role}", [Role.CENTRE])
+    out = io.StringIO()
+    call_command("admin_role", "grant", user.username, role, stdout=out)
+    assert User.objects.get(pk=user.pk).role_names == {role}
+    assert "granted" in out.getvalue()
+    entry = AuditEntry.objects.filter(object_id=str(user.pk), model_label=User._meta.label).latest("pk")
+    assert role in json.dumps(entry.changes)
+    call_command("admin_role", "withdraw", user.username, role, stdout=out)
+    withdrawn = User.objects.get(pk=user.pk)
+    assert withdrawn.role_names == set() and not withdrawn.is_active
+
+
+@pytest.mark.parametrize("role", sorted(ADMIN_ROLES))
+def test_no_door_of_the_app_appoints_or_removes_an_administrator(city, role, client_for, api_for):
+    """Otherwise the system administrator could make an audit administrator and read the trail that audits them."""
+    sysadmin = city["sysadmin"]
+    with pytest.raises(ApplicationError) as exc:
+        new_user(sysadmin, f"new_{role}", [role])
+    assert exc.value.errors["roles"]
+    assert not User.objects.filter(username=f"new_{role}").exists()
+    with pytest.raises(ApplicationError):
+        services.user_update(actor=sysadmin, user=city["town_a"], roles=[role])
+    holder = {Role.SYSTEM_ADMIN: "sysadmin", Role.SECURITY_ADMIN: "secadmin", Role.AUDIT_ADMIN: "auditor"}[role]
+    if holder != "sysadmin":
+        for change in ({"roles": [Role.CENTRE]}, {"is_active": False}):
+            with pytest.raises(ApplicationError):
+                services.user_update(actor=sysadmin, user=city[holder], **change)
+        assert User.objects.get(username=holder).role_names == {role}
+        assert User.objects.get(username=holder).is_active
+        services.user_update(actor=sysadmin, user=city[holder], full_name="改名")  # the rest of the account: yes
+    unit = Unit.objects.get(code="dashuju").pk
+    page = client_for("sysadmin").post(
+        "/accounts/users/new/",
+        {
+            "username": "made",
+            "unit": unit,
+            "roles": [role],
+            "password1": "Strong-pass-2026",
+            "password2": "Strong-pass-2026",
+        },
+    )
+    assert page.status_code == 200 and "manage.py admin_role" in page.content.decode()
+    created = api_for("sysadmin").post(
+        "/api/v1/users/",
+        {"username": "made", "password": "Strong-pass-2026", "unit": unit, "roles": [role]},
+        format="json",
+    )
+    assert created.status_code == 400 and created.json()["errors"]["roles"]
+    assert not User.objects.filter(username="made").exists()
 
 
 def test_every_door_refuses_combined_roles_in_chinese(city, client_for, api_for):

@@ -5,10 +5,9 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from rest_framework.authentication import TokenAuthentication
-from rest_framework.exceptions import AuthenticationFailed
 
 from accounts import identity
+from accounts.authentication import token_user
 from accounts.roles import Role
 from accounts.scoping import can, has_role
 
@@ -18,14 +17,6 @@ EXEMPT_URL_NAMES = frozenset({"logout", "set_language", "login", "token"})
 # Finishing one's own login (the second factor, an expired password) is no change of business data either: the
 # audit administrator and the deputies must be able to do it too.
 IDENTITY_VIEW_NAMES = frozenset({"accounts:second_factor", "accounts:password_change"})
-
-
-def _token_user(request):
-    try:
-        found = TokenAuthentication().authenticate(request)
-    except AuthenticationFailed:
-        return None
-    return found[0] if found else None
 
 
 # What an NPC deputy reads: the oversight portal (pages and API) and what every signed-in user needs.
@@ -57,7 +48,7 @@ class ReadOnlyRolesMiddleware:
         match = request.resolver_match
         if match is not None and (match.url_name in EXEMPT_URL_NAMES or match.view_name in IDENTITY_VIEW_NAMES):
             return None
-        user = request.user if request.user.is_authenticated else _token_user(request)
+        user = request.user if request.user.is_authenticated else token_user(request)
         if user is None:
             return None  # Unauthenticated: the view itself asks for credentials.
         if request.method not in SAFE_METHODS:
@@ -109,7 +100,7 @@ class IdentityMiddleware:
             if request.method == "GET":
                 target += "?" + urlencode({"next": request.get_full_path()})
             return redirect(target)
-        user = _token_user(request)
+        user = token_user(request)
         if user is not None and (reason := identity.token_refusal(user)):
             return JsonResponse({"detail": reason, "errors": {}}, status=403)
         return None

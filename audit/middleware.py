@@ -2,9 +2,8 @@
 
 from django.http import JsonResponse
 from django.shortcuts import render
-from rest_framework.authentication import TokenAuthentication
-from rest_framework.exceptions import AuthenticationFailed
 
+from accounts.authentication import token_user
 from accounts.roles import Role
 from accounts.scoping import has_role
 from audit.models import AuditEntry
@@ -21,11 +20,7 @@ def _reader(request):
         return user
     if "HTTP_AUTHORIZATION" not in request.META:
         return None
-    try:
-        found = TokenAuthentication().authenticate(request)
-    except AuthenticationFailed:
-        return None
-    return found[0] if found else None
+    return token_user(request)
 
 
 def _too_many(request, quota):

@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint venv static messages makemessages clean bench backup restore fuzz security
+.PHONY: run test lint venv static messages makemessages clean bench load backup restore fuzz security
 
 run: venv static messages
 	scripts/install_system_deps.sh run
@@ -41,9 +41,16 @@ clean:
 	rm -rf $(VENV) static/vendor frontend/node_modules staticfiles
 
 # The benchmark at scale: sweep, dashboard, list API under gunicorn + wrk, indicator import, bulletin PDF, each
-# against its baseline (sizes: BENCH_SIZES="2000,20000" for a quick run); writes bench/report.md and growth.png.
-bench: venv
+# against its baseline, and the mixed load test at the size nearest 20,000 (sizes: BENCH_SIZES="2000,20000" for a
+# quick run); writes bench/report.md and growth.png.
+bench: venv static
 	scripts/install_system_deps.sh && DJANGO_ALLOW_ASYNC_UNSAFE=true scripts/with_services.sh $(PY) bench/run.py
+
+# The mixed load test alone: 20,000 generated projects (LOAD_PROJECTS=N for another size), then lists, details, the
+# leadership dashboard and indicator submissions at once for 120 s (LOAD_SECONDS) through gunicorn (2 workers), one
+# wrk per kind; fails on any 5xx, non-2xx or lost write. Writes bench/load.md and bench/out/load-<n>.json.
+load: venv static
+	scripts/install_system_deps.sh && DJANGO_ALLOW_ASYNC_UNSAFE=true scripts/with_services.sh $(PY) bench/load.py
 
 # The API contract in full: schemathesis with all its checks and phases, 100 examples an operation, as a user of
 # each role, against gunicorn on a seeded copy of the test database (make test runs a bounded pass). Failures and

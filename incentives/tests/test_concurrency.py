@@ -1,12 +1,12 @@
 """100 approvals of one item at once, on PostgreSQL, each on its own connection: never more than the cap."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 
+from core.tests.concurrency import at_once
 from incentives import services
 from incentives.models import LedgerEntry, Request
 from incentives.reconcile import reconcile
@@ -21,24 +21,15 @@ def test_a_hundred_concurrent_approvals_never_exceed_the_cap(city):
         services.request_file(actor=city["town_a"], item=the_item, amount=Decimal(50_000), evidence="发票")
         for _ in range(100)
     ]
-    start = threading.Barrier(len(requests))
-    outcomes = []
 
     def approve(request):
         try:
-            start.wait()
             services.request_approve(actor=city["centre"], request=request)
-            outcomes.append("approved")
         except services.Refused as refused:
-            outcomes.append(refused.rule)
-        finally:
-            connections.close_all()
+            return refused.rule
+        return "approved"
 
-    threads = [threading.Thread(target=approve, args=(r,)) for r in requests]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(*(lambda r=r: approve(r) for r in requests))
     assert len(outcomes) == 100
     assert outcomes.count("approved") == 20 and outcomes.count("over") == 80
     for request in Request.objects.filter(status=Request.Status.APPROVED):

@@ -1,4 +1,3 @@
-import threading
 from decimal import Decimal
 
 import pytest
@@ -8,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Unit
+from core.tests.concurrency import at_once
 from projects import services
 from projects.models import LandParcel, Project, ResourceStatus
 from projects.stages import Stage
@@ -230,26 +230,12 @@ def test_two_concurrent_allocations_of_one_parcel_on_postgresql(city):
     assert connection.vendor == "postgresql", "This test needs PostgreSQL (make test starts one)."
     parcel = _parcel(city, "P-RACE")
     projects = [make_project(city["centre"]), make_project(city["centre"])]
-    barrier = threading.Barrier(2)
-    outcomes = []
 
     def allocate(project):
-        from django.db import connections
+        services.resource_allocate(actor=city["zigui"], project=project, resource=parcel)
+        return "ok"
 
-        barrier.wait()
-        try:
-            services.resource_allocate(actor=city["zigui"], project=project, resource=parcel)
-            outcomes.append("ok")
-        except Exception as exc:  # noqa: BLE001 - the refusal is the expected outcome for one of them
-            outcomes.append(type(exc).__name__)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=allocate, args=(p,)) for p in projects]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = [o if o == "ok" else type(o).__name__ for o in at_once(*(lambda p=p: allocate(p) for p in projects))]
     assert sorted(outcomes) == ["ApplicationError", "ok"]
     assert parcel.allocations.filter(released_at__isnull=True).count() == 1
 

@@ -1,4 +1,4 @@
-from django.db import IntegrityError, models
+from django.db import IntegrityError, connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,11 +36,26 @@ class AppendOnlyModel(models.Model):
 
 
 class AuditEntryQuerySet(AppendOnlyQuerySet):
-    def _seal(self, *, seq, prev_hash, hash):
-        """The one write after an insert: the chain fields of an entry not yet sealed.
+    def _seal_many(self, seals):
+        """The one write after an insert: the chain fields of entries not yet sealed, ``seals`` being
+        (id, seq, prev_hash, hash) each, in one UPDATE; returns how many rows it sealed.
 
         Only ``audit.services.audit_seal`` calls this (PostgreSQL's trigger allows exactly this too)."""
-        return super(AppendOnlyQuerySet, self.filter(seq__isnull=True)).update(seq=seq, prev_hash=prev_hash, hash=hash)
+        if not seals:
+            return 0
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
+        rows = ", ".join(["(%s, %s, %s, %s)"] * len(seals))
+        # A join to the new values, not a CASE per row and column. PostgreSQL and SQLite both name the columns
+        # of VALUES column1, column2...; an UPDATE (not a WITH) so that SQLite's driver reports the row count.
+        sql = (
+            f"UPDATE {table} SET seq = v.column2, prev_hash = v.column3, hash = v.column4 "  # noqa: S608  # nosec B608
+            f"FROM (VALUES {rows}) AS v WHERE {table}.id = v.column1 AND {table}.seq IS NULL"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for seal in seals for value in seal])
+            return cursor.rowcount
 
 
 class AuditEntry(AppendOnlyModel):

@@ -66,6 +66,20 @@ def agreement_create(*, actor, project, checkpoints=(), **fields):
     return agreement
 
 
+def _lock_projects(ids):
+    """Submitters of a project's indicator values one at a time, until the transaction ends. Locking only the
+    current version is not enough: whoever waited on it would find it no longer current once the first had
+    replaced it, see no current version, and write a duplicate version (refused, or a 500 for a first value).
+    FOR NO KEY UPDATE: rows that merely refer to the project are not held up. In the order of the ids, so that
+    two imports cannot deadlock."""
+    from projects.models import Project
+
+    ids = sorted(ids)
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        locked = Project.objects.select_for_update(no_key=True).filter(pk__in=ids[start : start + LOOKUP_CHUNK])
+        list(locked.order_by("pk").values_list("pk", flat=True))
+
+
 @transaction.atomic
 def indicator_submit(
     *, actor, project, indicator, year, value, source=IndicatorValue.Source.FORM, idempotency_key=None
@@ -73,6 +87,7 @@ def indicator_submit(
     """One value per project, indicator and year. The same value again, or the same idempotency key,
     changes nothing; a different value is a new version and the old one stays in the history."""
     require(actor, "indicator.submit", indicator)
+    _lock_projects([project.pk])
     if idempotency_key:
         earlier = IndicatorValue.objects.filter(idempotency_key=idempotency_key).first()
         if earlier is not None:
@@ -127,7 +142,7 @@ def indicator_submit_many(*, actor, items, source=IndicatorValue.Source.IMPORT):
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.db.models import Q
 
-    from audit.services import audit_history_record
+    from audit.services import audit_history_records
     from projects.models import Project
 
     outcomes = [None] * len(items)
@@ -161,6 +176,7 @@ def indicator_submit_many(*, actor, items, source=IndicatorValue.Source.IMPORT):
             size += len(chunk)
     if batch is not None:
         batches.append(batch)
+    _lock_projects({items[i][0].pk for i in todo})
     for where in batches:
         for value in IndicatorValue.objects.select_for_update().filter(where, is_current=True).order_by():
             current[value.project_id, value.indicator, value.year] = value
@@ -227,7 +243,7 @@ def indicator_submit_many(*, actor, items, source=IndicatorValue.Source.IMPORT):
         return outcomes
 
     # Write: the superseded versions first (one current per key), then the new ones; their history records
-    # and, in the order indicator_submit would have written them, their audit entries.
+    # and, in the order indicator_submit would have written them, their audit entries (in bulk too).
     superseded = [was for _i, _version, was in created if was is not None]
     for start in range(0, len(superseded), LOOKUP_CHUNK):
         chunk = superseded[start : start + LOOKUP_CHUNK]
@@ -244,12 +260,14 @@ def indicator_submit_many(*, actor, items, source=IndicatorValue.Source.IMPORT):
         )
     )
     new_records = history.bulk_history_create(versions, default_change_reason=None)
+    audited = []
     for (i, version, was), record in zip(created, new_records, strict=True):
         if was is not None:
             old = old_records[id(was)]
-            audit_history_record(history_instance=old, instance=was, history_user=old.history_user)
-        audit_history_record(history_instance=record, instance=version, history_user=record.history_user)
+            audited.append((old, was, old.history_user))
+        audited.append((record, version, record.history_user))
         outcomes[i] = (version, True)
+    audit_history_records(audited)
     return outcomes
 
 

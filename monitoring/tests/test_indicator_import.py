@@ -7,6 +7,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from monitoring import excel
 from monitoring.models import Indicator, IndicatorValue
@@ -69,6 +70,25 @@ def test_the_same_file_twice_leaves_one_version_per_value(city):
         (2, Decimal("1300000.00"), True),
         (1, Decimal("1205000.00"), False),
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_files_audit_entries_verify_and_an_edit_of_one_is_reported(city):
+    from audit.models import AuditEntry, ChainVerification
+    from audit.services import audit_verify
+    from audit.tests.helpers import raw, triggers_off
+
+    a, b = _supervised(city)
+    _import(city["shuiwu"], [[a.code, a.name, "纳税额（万元）", 2025, 1], [b.code, b.name, "纳税额（万元）", 2025, 2]])
+    _import(city["shuiwu"], [[a.code, a.name, "纳税额（万元）", 2025, 3]])  # a correction: 2 entries
+    entries = list(AuditEntry.objects.filter(model_label="monitoring.IndicatorValue").order_by("seq"))
+    assert [e.action for e in entries] == ["create", "create", "update", "create"]
+    assert all(e.seq for e in entries)
+    call_command("verify_audit")  # raises CommandError when the chain is broken
+    with triggers_off():
+        raw("UPDATE audit_auditentry SET changes = '[]' WHERE id = %s", [entries[2].pk])
+    result = audit_verify()
+    assert (result.ok, result.problem, result.entry_id) == (False, ChainVerification.Problem.CONTENT, entries[2].pk)
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,17 @@
 """The compliance sweep written by hand in SQL: the yardstick the system's sweep (monitoring.checks) is timed
 against. Same findings, grade rows, stage changes and history rows, same ON CONFLICT behaviour, in the same
 order (missing data, grading with the end of supervision, milestones, disguised resale); one statement per
-step, data-modifying CTEs where a step writes history too.
+step, data-modifying CTEs where a step writes history too. Like each of the system's checks, each step ends by
+counting the dashboards' tallies it changed again (core.tallies: the whole tally deleted and counted again,
+under the same advisory lock): the findings tally after every step, the grades and stages tallies after
+grading.
 
 The rules' data (stage lists, required indicators, deadlines, bands, warning days) is read from the same
 places the system reads it; the SQL itself is ours.
 """
 
 import datetime
+import zlib
 from decimal import Decimal
 
 from django.db import connection
@@ -327,6 +331,38 @@ CLOSE_MILESTONES = _close_sql(
     "run_milestones",
 )
 
+# The dashboards' tallies (core.tallies.register in projects/tallies.py and monitoring/tallies.py): per landing
+# unit and keys, the rows of the source counted; the findings tally counts active findings only.
+TALLIES = {
+    "findings": (
+        "monitoring_findingtally",
+        "landing_unit_id, owner_id, severity",
+        """SELECT p.landing_unit_id, f.owner_id, f.severity, count(*)
+        FROM monitoring_finding f JOIN projects_project p ON p.id = f.project_id
+        WHERE f.status = ANY(%(active)s) GROUP BY 1, 2, 3""",
+    ),
+    "grades": (
+        "monitoring_gradetally",
+        "landing_unit_id, year, grade",
+        """SELECT p.landing_unit_id, g.year, g.grade, count(*)
+        FROM monitoring_annualgrade g JOIN projects_project p ON p.id = g.project_id GROUP BY 1, 2, 3""",
+    ),
+    "stages": (
+        "projects_stagetally",
+        "landing_unit_id, stage, tier",
+        "SELECT landing_unit_id, stage, tier, count(*) FROM projects_project GROUP BY 1, 2, 3",
+    ),
+}
+
+
+def _refresh_tally(cursor, name, p):
+    table, keys, counted = TALLIES[name]
+    # The lock the system's recounts of the table take (serialises them with single-row recounts).
+    cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [zlib.crc32(table.encode()) & 0x7FFFFFFF])
+    cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our own text)
+    cursor.execute(f"INSERT INTO {table} ({keys}, n) {counted}", p)  # noqa: S608 (our own text)
+
+
 SETTINGS = """
 SELECT (SELECT id FROM accounts_unit WHERE kind = 'centre' LIMIT 1),
        (SELECT id FROM accounts_unit WHERE bureau = 'zigui' ORDER BY kind, name LIMIT 1),
@@ -408,6 +444,7 @@ def sweep(*, year, today, runs, with_grading=True):
         if closes:
             cursor.execute(CLOSE_MISSING_DATA, p)
             (result["missing_data"]["closed"],) = cursor.fetchone()
+        _refresh_tally(cursor, "findings", p)
 
         if with_grading:
             graded = opened = 0
@@ -440,6 +477,8 @@ def sweep(*, year, today, runs, with_grading=True):
             cursor.execute(_end_supervision_sql(), p)
             (ended,) = cursor.fetchone()
             result["grading"] = {"examined": examined, "graded": graded, "opened": opened, "supervision_ended": ended}
+            for name in ("findings", "grades", "stages"):
+                _refresh_tally(cursor, name, p)
 
         cursor.execute(MILESTONES, p)
         examined, opened = cursor.fetchone()
@@ -449,8 +488,10 @@ def sweep(*, year, today, runs, with_grading=True):
         if closes:
             cursor.execute(CLOSE_MILESTONES, p)
             (result["milestones"]["closed"],) = cursor.fetchone()
+        _refresh_tally(cursor, "findings", p)
 
         cursor.execute(RESALE, p)
         examined, opened = cursor.fetchone()
         result["disguised_resale"] = {"examined": examined, "opened": opened}
+        _refresh_tally(cursor, "findings", p)
     return result

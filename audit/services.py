@@ -19,6 +19,7 @@ import ipaddress
 import json
 import logging
 import time
+from contextlib import contextmanager
 from typing import NamedTuple
 
 from django.conf import settings
@@ -43,6 +44,29 @@ SEAL_BATCH = 500
 
 def current_request():
     return getattr(HistoricalRecords.context, "request", None)
+
+
+class _Acting:
+    """What the history and the trail read of a request, for work done on a user's behalf outside one."""
+
+    def __init__(self, user):
+        self.user = user
+        self.META = {}  # no address: the worker is not where the user was
+
+
+@contextmanager
+def acting_as(user):
+    """Work the worker does for a user (their import): its history records and audit entries name that user, as
+    they would had the page done it. Inside a request it changes nothing."""
+    context = HistoricalRecords.context
+    if getattr(context, "request", None) is not None:
+        yield
+        return
+    context.request = _Acting(user)
+    try:
+        yield
+    finally:
+        del context.request
 
 
 def client_ip(request):

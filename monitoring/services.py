@@ -255,11 +255,11 @@ def indicator_submit_many(*, actor, items, source=IndicatorValue.Source.IMPORT):
     old_records = dict(
         zip(
             map(id, superseded),
-            history.bulk_history_create(superseded, update=True, default_change_reason=None),
+            history.bulk_history_create(superseded, update=True, default_user=actor, default_change_reason=None),
             strict=True,
         )
     )
-    new_records = history.bulk_history_create(versions, default_change_reason=None)
+    new_records = history.bulk_history_create(versions, default_user=actor, default_change_reason=None)
     audited = []
     for (i, version, was), record in zip(created, new_records, strict=True):
         if was is not None:

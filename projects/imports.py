@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import require
+from audit.services import acting_as
 from core import outbox
 from core.errors import ApplicationError
 from projects import excel
@@ -114,7 +115,7 @@ def run_job(job_id, *, dry_run):
         cache.set(_progress_key(job.pk), {"done": done, "total": total}, 3600)
 
     try:
-        with path.open("rb") as fileobj:
+        with path.open("rb") as fileobj, acting_as(job.user):
             outcome = kind.importer(actor=job.user, fileobj=fileobj, dry_run=dry_run, progress=progress)
     except excel.ImportRefused as refused:
         job.status = ImportJob.Status.REFUSED

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from audit.models import AuditEntry
 from monitoring import excel
 from monitoring.models import Indicator, IndicatorValue
 from projects.excel import ImportRefused
@@ -179,5 +180,9 @@ def test_a_real_worker_checks_then_imports_an_indicator_file(transactional_db, c
     client.post(f"/projects/import/{job.pk}/confirm/")
     _wait(job, {ImportJob.Status.DONE, ImportJob.Status.REFUSED, ImportJob.Status.FAILED})
     assert job.status == ImportJob.Status.DONE
-    assert IndicatorValue.objects.get().indicator == Indicator.VALUE_ADDED
+    value = IndicatorValue.objects.get()
+    assert value.indicator == Indicator.VALUE_ADDED
+    assert value.history.get().history_user.username == "tongji"
+    entry = AuditEntry.objects.get(model_label=IndicatorValue._meta.label, object_id=str(value.pk))
+    assert entry.actor_username == "tongji"
     assert 'href="/monitoring/data/"' in client.get(f"/projects/import/{job.pk}/").content.decode()

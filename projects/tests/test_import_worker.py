@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from audit.models import AuditEntry
 from projects.models import ImportJob, Project
 from projects.tests.test_excel import row, upload, workbook
 
@@ -33,3 +34,8 @@ def test_a_real_worker_checks_then_imports_the_file(transactional_db, city, clie
     _wait(job, {ImportJob.Status.DONE, ImportJob.Status.REFUSED, ImportJob.Status.FAILED})
     assert job.status == ImportJob.Status.DONE
     assert Project.objects.count() == 3
+    # Done by the worker, recorded as done by the one who imported, as the page would have.
+    project = Project.objects.first()
+    assert project.history.earliest().history_user.username == "centre"
+    created = AuditEntry.objects.get(model_label="projects.Project", object_id=str(project.pk), action="create")
+    assert created.actor_username == "centre"

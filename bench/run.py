@@ -1,4 +1,4 @@
-"""The benchmark at provincial scale, on generated cities of 20,000 and 100,000 supervised projects, each
+"""The benchmark at provincial scale, on generated cities of 10,000, 20,000 and 100,000 supervised projects, each
 measurement against its baseline in the same run:
 
 - the compliance sweep (monitoring.checks) against hand-written SQL doing the same writes (bench/baseline.py);
@@ -49,7 +49,9 @@ TODAY = datetime.date(2026, 1, 15)
 LATER = datetime.date(2026, 3, 1)
 REPS = 3
 SEED = int(os.environ.get("BENCH_SEED", "1"))
-DEFAULT_SIZES = "20000,100000"
+# 10,000 for the dashboard's growth (issue 8: its time at 10k and 100k); 20,000 for the sweep's and the load test.
+DEFAULT_SIZES = "10000,20000,100000"
+GROWTH_FROM = 20_000  # the sweep's per-project cost growth is measured from the size nearest this to the largest
 TARGET_RATIO = 2.0
 TARGET_GROWTH = 1.3
 TARGET_RSS_MB = 500
@@ -1158,16 +1160,17 @@ def write_report(results, chart):
             "anchor: raw SQL ~0.5 s",
         )
     )
-    if small != large:
+    start = min(sizes, key=lambda n: abs(n - GROWTH_FROM))
+    if start != large:
 
         def unit(n, side):
             return by_size[n][side]["median_seconds"] / n
 
-        growth_s = unit(large, "sweep") / unit(small, "sweep")
-        growth_b = unit(large, "baseline") / unit(small, "baseline")
+        growth_s = unit(large, "sweep") / unit(start, "sweep")
+        growth_b = unit(large, "baseline") / unit(start, "baseline")
         rows.append(
             (
-                f"per-project cost growth {small:,} → {large:,}",
+                f"per-project cost growth {start:,} → {large:,}",
                 f"{growth_s:.2f}x",
                 f"{growth_b:.2f}x",
                 "—",

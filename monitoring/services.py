@@ -117,8 +117,11 @@ def indicator_submit(
         idempotency_key=idempotency_key or None,
     )
     validated(version, exclude=["is_current"])
+    # The history names who did it from the actor, not the request: the same in a page, the API and the worker.
+    version._history_user = actor
     if current is not None:
         current.is_current = False
+        current._history_user = actor
         current.save(update_fields=["is_current"])
     version.save()
     return version, True

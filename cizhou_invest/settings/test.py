@@ -19,3 +19,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 
 # Tests read every URL as the deputy within seconds; the rate-limit tests set their own limit.
 OVERSIGHT_READS_PER_MINUTE = 100_000
+
+# Each pytest-xdist process its own cache keys (its worker, which inherits the variable, shares them): one process
+# spending the token exchange's allowance of 127.0.0.1 must not throttle the other's tests.
+CACHES["default"]["KEY_PREFIX"] = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")  # noqa: F405

@@ -15,6 +15,18 @@ from accounts.demo import load_units_and_users
 from accounts.models import User
 from decisions.models import TierRuleSet
 
+# Headless Chromium as STACK.md runs it here (browser tests, the journey).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
 
 @pytest.fixture(autouse=True)
 def fresh_token_throttle():

@@ -4,20 +4,10 @@ import pytest
 
 from accounts import totp
 from accounts.models import SecondFactor
-from conftest import PASSWORD
+from conftest import CHROMIUM_ARGS, PASSWORD
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 ADMINS = {"sysadmin", "secadmin", "auditor"}
 LANDING = {
     "centre": ("/", "work-queue"),

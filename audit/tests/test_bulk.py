@@ -1,10 +1,8 @@
 """Entries written in bulk (imports: ``audit_history_records``): the same chain, verified like any other."""
 
-import threading
-
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from simple_history.models import HistoricalRecords
@@ -12,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from audit.models import AuditEntry, ChainVerification
 from audit.services import audit_history_records, audit_verify
 from audit.tests.helpers import add_entries, postgresql_only, raw, triggers_off
+from core.tests.concurrency import at_once
 from projects.models import Company
 
 
@@ -89,29 +88,17 @@ def test_bulk_and_single_writers_at_once_leave_one_unbroken_chain(caplog):
     """Half the writers write a batch (sealed as written, the lock held to their commit), half write entries
     one by one (sealed after their commit): each on its own connection, all at once."""
     writers = 20
-    start = threading.Barrier(writers)
-    failures = []
 
     def writer(n):
-        try:
-            connection.ensure_connection()
-            start.wait()
-            with transaction.atomic():
-                if n % 2:
-                    _audit(_companies(5, start=n * 10))
-                else:
-                    add_entries(5, prefix=f"/w{n}")
-            add_entries(1, prefix=f"/login{n}")
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            failures.append(repr(exc))
-        finally:
-            connections.close_all()
+        with transaction.atomic():
+            if n % 2:
+                _audit(_companies(5, start=n * 10))
+            else:
+                add_entries(5, prefix=f"/w{n}")
+        add_entries(1, prefix=f"/login{n}")
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(*(lambda n=n: writer(n) for n in range(writers)))
+    failures = [repr(o) for o in outcomes if isinstance(o, Exception)]
 
     assert failures == []
     assert not [r for r in caplog.records if r.name == "audit.services"]

@@ -3,11 +3,12 @@
 import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from audit.models import AuditEntry
 from audit.services import CHAIN_LOCK_KEY, audit_record, audit_seal, audit_verify
 from audit.tests.helpers import add_entries, postgresql_only, raw
+from core.tests.concurrency import at_once
 
 WRITERS = 60
 
@@ -23,24 +24,8 @@ def _write(n):
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_leave_one_unbroken_chain(caplog):
-    start = threading.Barrier(WRITERS)
-    failures = []
-
-    def writer(n):
-        try:
-            connection.ensure_connection()  # connected before the start, so the writers overlap
-            start.wait()
-            _write(n)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            failures.append(repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(*(lambda n=n: _write(n) for n in range(WRITERS)))
+    failures = [repr(o) for o in outcomes if isinstance(o, Exception)]
 
     assert failures == []
     # No seal collided with another (the unique seq would refuse a fork; the lock means none is tried).

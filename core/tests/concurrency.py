@@ -2,7 +2,7 @@
 
 import threading
 
-from django.db import connections
+from django.db import connection, connections
 
 
 def at_once(*calls):
@@ -13,6 +13,7 @@ def at_once(*calls):
 
     def run(call):
         try:
+            connection.ensure_connection()  # connected before the start, so the calls overlap
             start.wait()
             outcomes.append(call())
         except Exception as exc:  # noqa: BLE001 - what a refused call raised is the finding

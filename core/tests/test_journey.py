@@ -21,18 +21,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone, translation
 
-from conftest import PASSWORD
+from conftest import CHROMIUM_ARGS, PASSWORD
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SHOTS = settings.VAR_DIR / "journey"
 
 COMPANY = "慈溪恒晟智能装备有限公司"

@@ -9,13 +9,14 @@ import io
 import itertools
 from decimal import Decimal
 
-import openpyxl
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver
 from django.urls.resolvers import URLResolver
+
+from core.tests.sheets import xlsx
 
 YEAR = 2025
 # path: the demo user who reads it (a role that sees everything there is).
@@ -179,16 +180,7 @@ def test_lists_exports_and_the_dashboard_make_as_many_queries_with_more_rows(cit
 def _sheet(rows):
     from monitoring import excel
 
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = excel.SHEET
-    sheet.append(excel.HEADERS)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    return out
+    return xlsx(excel.SHEET, excel.HEADERS, rows)
 
 
 def _supervised(city, n):

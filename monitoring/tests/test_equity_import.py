@@ -1,12 +1,11 @@
 """Equity changes entered by market regulation on the page, or imported (all or nothing, never twice)."""
 
 import datetime
-import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
 
+from core.tests.sheets import xlsx
 from monitoring import excel
 from monitoring.models import EquityChange
 from projects.excel import ImportRefused
@@ -14,16 +13,7 @@ from projects.tests.factories import make_company
 
 
 def _sheet(rows):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = excel.EQUITY_SHEET
-    sheet.append(excel.EQUITY_HEADERS)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    return out
+    return xlsx(excel.EQUITY_SHEET, excel.EQUITY_HEADERS, rows)
 
 
 def test_the_same_file_twice_records_each_registration_once(city):

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from audit.models import AuditEntry
+from core.tests.sheets import xlsx
 from monitoring import excel
 from monitoring.models import Indicator, IndicatorValue
 from projects.excel import ImportRefused
@@ -22,16 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _sheet(rows, headers=excel.HEADERS):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = excel.SHEET
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    return out
+    return xlsx(excel.SHEET, headers, rows)
 
 
 def _supervised(city, n=2, unit_code="zhouxiang"):

@@ -28,6 +28,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for a test module (Playwright on the system's /usr/bin/chromium)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture(autouse=True)
 def fresh_token_throttle():
     """The token exchange allows 20 attempts a minute from one address (REST_FRAMEWORK's "token" rate); every test

@@ -4,7 +4,7 @@ import pytest
 
 from accounts import totp
 from accounts.models import SecondFactor
-from conftest import CHROMIUM_ARGS, PASSWORD
+from conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -23,16 +23,6 @@ LANDING = {
     "secadmin": ("/accounts/security/", "locked-accounts"),
     "auditor": ("/audit/", "audit-entries"),
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone, translation
 
-from conftest import CHROMIUM_ARGS, PASSWORD
+from conftest import PASSWORD
 
 SHOTS = settings.VAR_DIR / "journey"
 
@@ -60,16 +60,6 @@ def label(choice):
     """A choice's label in Chinese."""
     with translation.override("zh-hans"):
         return str(choice.label)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class Journey:

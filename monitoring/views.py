@@ -30,6 +30,23 @@ from projects.excel import XLSX_CONTENT_TYPE
 from projects.models import ImportJob
 from projects.views_excel import UploadForm
 
+CONTRACT_RECORDED = gettext_lazy("Land-transfer contract %(number)s recorded.")
+AGREEMENT_SIGNED = gettext_lazy("Performance agreement %(number)s signed.")
+
+
+def _created(request, form, create, project, message):
+    """A bound form of the project's page through its service: True, with a message naming the new record's number,
+    or False with the service's refusal on the form's fields."""
+    if not form.is_valid():
+        return False
+    try:
+        record = create(actor=request.user, project=project, **form.service_fields())
+    except ApplicationError as exc:
+        form.apply_service_errors(exc)
+        return False
+    messages.success(request, message % {"number": record.number})
+    return True
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -53,31 +70,13 @@ def project_monitoring(request, pk):
         if request.POST.get("form") == "contract":
             require(request.user, "land_contract.manage", project)
             contract_form = LandContractForm(request.POST, project=project, prefix="contract")
-            if contract_form.is_valid():
-                try:
-                    contract = services.land_contract_create(
-                        actor=request.user, project=project, **contract_form.service_fields()
-                    )
-                except ApplicationError as exc:
-                    contract_form.apply_service_errors(exc)
-                else:
-                    messages.success(
-                        request, _("Land-transfer contract %(number)s recorded.") % {"number": contract.number}
-                    )
-                    return redirect("monitoring:project", pk=project.pk)
+            if _created(request, contract_form, services.land_contract_create, project, CONTRACT_RECORDED):
+                return redirect("monitoring:project", pk=project.pk)
         elif request.POST.get("form") == "agreement":
             require(request.user, "agreement.manage", project)
             agreement_form = AgreementForm(request.POST, prefix="agreement")
-            if agreement_form.is_valid():
-                try:
-                    signed = services.agreement_create(
-                        actor=request.user, project=project, **agreement_form.service_fields()
-                    )
-                except ApplicationError as exc:
-                    agreement_form.apply_service_errors(exc)
-                else:
-                    messages.success(request, _("Performance agreement %(number)s signed.") % {"number": signed.number})
-                    return redirect("monitoring:project", pk=project.pk)
+            if _created(request, agreement_form, services.agreement_create, project, AGREEMENT_SIGNED):
+                return redirect("monitoring:project", pk=project.pk)
         status = 400
     grades = project_grades(project)
     milestones, checkpoints = selectors.project_milestones(project)

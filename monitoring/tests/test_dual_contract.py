@@ -186,3 +186,41 @@ def test_the_monitoring_page_shows_contracts_agreement_and_versions(city, client
     page = client_for("town_a").get(f"/monitoring/projects/{project.pk}/").content.decode()
     assert "出让-2026-001" in page and "履约-2026-001" in page and "1200000.00" in page and "v2" in page
     assert client_for("town_b").get(f"/monitoring/projects/{project.pk}/").status_code == 404
+
+
+def test_the_contract_forms_on_the_page_record_or_say_what_is_wrong(city, client_for):
+    project = _approved(city)
+    url = f"/monitoring/projects/{project.pk}/"
+    contract = {
+        "form": "contract",
+        "contract-number": "出让-页面-1",
+        "contract-area_mu": "30",
+        "contract-price_wan": "900",
+        "contract-signed_on": "2026-05-01",
+        "contract-delivery_date": "2026-04-01",  # before the signing: the service refuses it
+        "contract-construction_start_deadline": "2026-06-01",
+        "contract-completion_deadline": "2026-07-01",
+    }
+    zigui = client_for("zigui")
+    refused = zigui.post(url, contract)
+    assert refused.status_code == 400
+    assert refused.context["contract_form"].errors
+    assert not project.land_contracts.exists()
+    assert zigui.post(url, contract | {"contract-delivery_date": "2026-05-10"}).status_code == 302
+    assert project.land_contracts.get().number == "出让-页面-1"
+    assert "出让-页面-1" in zigui.get(url).content.decode()
+
+    agreement = {
+        "form": "agreement",
+        "agreement-number": "履约-页面-1",
+        "agreement-signed_on": "2026-05-02",
+        "agreement-investment_per_mu_wan": "500",
+        "agreement-tax_per_mu_wan": "-1",  # negative: the form refuses it
+        "agreement-value_added_per_energy_wan": "2.5",
+        "agreement-repay_incentives": "on",
+    }
+    assert client_for("town_b").post(url, agreement).status_code == 404
+    refused = client_for("centre").post(url, agreement)
+    assert refused.status_code == 400 and "tax_per_mu_wan" in refused.context["agreement_form"].errors
+    assert client_for("centre").post(url, agreement | {"agreement-tax_per_mu_wan": "30"}).status_code == 302
+    assert PerformanceAgreement.objects.get(project=project).number == "履约-页面-1"

@@ -233,7 +233,17 @@ def _config(headers, *, session):
                 "with-security-parameters": not session,
             },
             "phases": phases,
-            "checks": {"enabled": True},  # all of them
+            "checks": {
+                "enabled": True,  # all of them
+                # Invalid data is rejected also when gunicorn refuses a request line or headers too long for it
+                # (414, 431: its limits, 4,094 bytes, stand before the app).
+                "negative_data_rejection": {
+                    "expected-statuses": [
+                        *("400", "401", "403", "404", "405", "406", "409", "414", "415", "422", "428", "429", "431"),
+                        "5xx",
+                    ]
+                },
+            },
             "operations": [
                 {
                     "include-name": operation,

@@ -7,35 +7,13 @@ from rest_framework.generics import ListAPIView
 
 from cizhou_invest.urls import handler403, handler404, handler500  # noqa: F401
 from cizhou_invest.urls import urlpatterns as shipped
+from projects.api import ProjectOutput
 from projects.models import Project
 
 # The list API's own columns (projects.api.ProjectOutput), without what needs a join or a method: the
-# related rows' names and the unit conversions.
-MINIMAL_FIELDS = [
-    "id",
-    "code",
-    "name",
-    "investor",
-    "industry",
-    "landing_unit",
-    "attracting_unit",
-    "channel",
-    "partner",
-    "total_investment",
-    "foreign_capital_usd",
-    "land_mode",
-    "land_area_m2",
-    "expected_annual_output",
-    "expected_annual_tax",
-    "is_profit_reinvestment",
-    "is_key_chain",
-    "description",
-    "tier",
-    "stage",
-    "stage_changed_at",
-    "production_start_date",
-    "created_at",
-]
+# related rows' names and the unit conversions, which are no columns of the table.
+COLUMNS = {field.name for field in Project._meta.concrete_fields}
+MINIMAL_FIELDS = [name for name in ProjectOutput.Meta.fields if name in COLUMNS]
 
 
 class MinimalProjectSerializer(serializers.ModelSerializer):
